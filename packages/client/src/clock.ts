@@ -1,0 +1,28 @@
+/**
+ * Time as the client sees it. Every timer in the client goes through a
+ * `Clock`, so tests drive backoff, heartbeats and timeouts with fake time.
+ */
+
+/** Opaque timer handle. */
+export type TimerHandle = unknown;
+
+/** The three things the client needs from time. */
+export interface Clock {
+  /** Wall-clock milliseconds (compared against deadlines after sleep/background throttling). */
+  now(): number;
+  setTimeout(callback: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+}
+
+/** The real clock: `Date.now` and the global timers. Timers are unref'd in Node so they never keep a process alive. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout(callback, ms) {
+    const handle = globalThis.setTimeout(callback, ms) as unknown as { unref?: () => void };
+    if (typeof handle === "object" && handle !== null && typeof handle.unref === "function") handle.unref();
+    return handle;
+  },
+  clearTimeout(handle) {
+    globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>);
+  },
+};

@@ -1,0 +1,25 @@
+/**
+ * @cometa/protocol — the Socket.IO wire protocol with no platform code.
+ *
+ * - Engine.IO v4: packets, WebSocket frames, long-polling payloads, the
+ *   handshake, HTTP error codes and close reasons.
+ * - Socket.IO v5: packets, validation, namespace and ack-id rules.
+ * - The `Codec` interface and the Socket.IO default text codec.
+ *
+ * It imports nothing and runs unchanged in browsers and Node.
+ *
+ * @example
+ * ```ts
+ * import { encodePayload, decodePayload, textCodec, PacketType } from "@cometa/protocol";
+ * const [frame] = textCodec.encode({ type: PacketType.EVENT, nsp: "/", data: ["hi"] });
+ * const body = encodePayload([{ type: "message", data: frame }]); // '42["hi"]'
+ * ```
+ */
+export { CometaError, ProtocolError, type ProtocolErrorCode } from "./errors.js";
+export { ENGINE_PACKET_TYPES, type EnginePacket, type EnginePacketType, type Frame } from "./engine/packet.js";
+export type { HandshakeData } from "./engine/handshake.js";
+export { ENGINE_ERRORS, EngineErrorCode, engineErrorBody } from "./engine/http-error.js";
+export type { EngineCloseReason } from "./engine/close-reason.js";
+export { MAX_ACK_ID, type Packet, PacketType, RESERVED_EVENTS } from "./socketio/packet.js";
+export type { Codec, PacketDecoder } from "./codec.js";
+export { DEFAULT_VALUE_LIMITS, guardValue, type ValueLimits } from "./socketio/value-guard.js";

@@ -1,0 +1,56 @@
+/**
+ * Socket.IO v5 packets (PROTOCOL.md §3.1). A packet is what codecs encode and
+ * decode; it is independent of the wire format.
+ */
+
+/** Socket.IO packet types. BINARY_EVENT and BINARY_ACK exist only on the wire of the text codec. */
+export const PacketType = {
+  CONNECT: 0,
+  DISCONNECT: 1,
+  EVENT: 2,
+  ACK: 3,
+  CONNECT_ERROR: 4,
+  BINARY_EVENT: 5,
+  BINARY_ACK: 6,
+} as const;
+
+/** A numeric Socket.IO packet type. */
+export type PacketType = (typeof PacketType)[keyof typeof PacketType];
+
+/**
+ * A decoded Socket.IO packet.
+ *
+ * Decoders normalise BINARY_EVENT/BINARY_ACK to EVENT/ACK: whether a packet
+ * carries binary is a wire detail of the text codec. Binary values inside
+ * `data` are `Uint8Array`s (Node `Buffer`s are accepted when encoding).
+ *
+ * - CONNECT: `data` is the auth object (C→S, optional) or `{sid, pid?}` (S→C).
+ * - DISCONNECT: no `data`.
+ * - EVENT: `data` is `[eventName, ...args]`, `id` set when an ack is requested.
+ * - ACK: `data` is the reply arguments array, `id` required.
+ * - CONNECT_ERROR: `data` is `{message, data?}`.
+ */
+export interface Packet {
+  type: PacketType;
+  /** Namespace, always starting with "/". */
+  nsp: string;
+  data?: unknown;
+  /** Ack id, an integer in 0…2^31−1. */
+  id?: number;
+}
+
+/** Largest valid ack id (2^31−1). Anything else is rejected (PROTOCOL.md §3.3). */
+export const MAX_ACK_ID = 0x7fffffff;
+
+/**
+ * Event names that can never be emitted or dispatched: they are the
+ * framework's own lifecycle events.
+ */
+export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
+  "connect",
+  "connect_error",
+  "disconnect",
+  "disconnecting",
+  "newListener",
+  "removeListener",
+]);
