@@ -23,3 +23,16 @@ export type { EngineCloseReason } from "./engine/close-reason.js";
 export { MAX_ACK_ID, type Packet, PacketType, RESERVED_EVENTS } from "./socketio/packet.js";
 export type { Codec, PacketDecoder } from "./codec.js";
 export { DEFAULT_VALUE_LIMITS, guardValue, type ValueLimits } from "./socketio/value-guard.js";
+export type {
+  AckArgs,
+  AckCallbackOf,
+  AllButLast,
+  DefaultEventsMap,
+  EventListener,
+  EventNames,
+  EventNamesWithAck,
+  EventParams,
+  EventsMap,
+  FirstAckArg,
+  Last,
+} from "./typed-events.js";

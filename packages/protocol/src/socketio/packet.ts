@@ -37,6 +37,14 @@ export interface Packet {
   data?: unknown;
   /** Ack id, an integer in 0…2^31−1. */
   id?: number;
+  /**
+   * Cometa extension: client message id of an EVENT sent with `retries`, so the
+   * server can de-duplicate retransmissions (string of 1–64 chars). The
+   * MessagePack codec carries it as an extra map key `mid`, which official
+   * Socket.IO peers ignore (they ignore unknown keys); the text codec cannot
+   * carry it and drops it.
+   */
+  mid?: string;
 }
 
 /** Largest valid ack id (2^31−1). Anything else is rejected (PROTOCOL.md §3.3). */
