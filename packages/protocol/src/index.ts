@@ -18,21 +18,49 @@
 export { CometaError, ProtocolError, type ProtocolErrorCode } from "./errors.js";
 export { ENGINE_PACKET_TYPES, type EnginePacket, type EnginePacketType, type Frame } from "./engine/packet.js";
 export type { HandshakeData } from "./engine/handshake.js";
+export { encodeFrame, decodeFrame } from "./engine/frame.js";
+export {
+  DEFAULT_MAX_PAYLOAD_PACKETS,
+  type DecodePayloadOptions,
+  decodePayload,
+  encodePayload,
+  encodePayloadFrames,
+  PAYLOAD_SEPARATOR,
+} from "./engine/payload.js";
+export { decodeBase64, encodeBase64 } from "./engine/base64.js";
 export { ENGINE_ERRORS, EngineErrorCode, engineErrorBody } from "./engine/http-error.js";
 export type { EngineCloseReason } from "./engine/close-reason.js";
 export { MAX_ACK_ID, type Packet, PacketType, RESERVED_EVENTS } from "./socketio/packet.js";
+export {
+  isValidAckId,
+  isValidNamespace,
+  MAX_MESSAGE_ID_LENGTH,
+  MAX_NAMESPACE_LENGTH,
+  type ValidatePacketOptions,
+  validatePacket,
+} from "./socketio/validate.js";
 export type { Codec, PacketDecoder } from "./codec.js";
+export { createTextCodec, DEFAULT_MAX_ATTACHMENTS, type TextCodecOptions, textCodec } from "./text-codec/text-codec.js";
+export { TextPacketDecoder } from "./text-codec/text-decoder.js";
 export { DEFAULT_VALUE_LIMITS, guardValue, type ValueLimits } from "./socketio/value-guard.js";
 export type {
   AckArgs,
   AckCallbackOf,
   AllButLast,
+  DecorateAcknowledgements,
+  DecorateAcknowledgementsWithMultipleResponses,
   DefaultEventsMap,
   EventListener,
   EventNames,
   EventNamesWithAck,
   EventParams,
   EventsMap,
+  ExpectMultipleResponses,
+  FallbackToUntypedListener,
   FirstAckArg,
+  FirstNonErrorArg,
   Last,
+  PrependTimeoutError,
+  ReservedOrUserEventNames,
+  ReservedOrUserListener,
 } from "./typed-events.js";

@@ -10,9 +10,15 @@
  * ```
  */
 
-/** A map from event name to listener signature. */
-// biome-ignore lint/suspicious/noExplicitAny: listener signatures are arbitrary by design
-export type EventsMap = { [event: string]: (...args: any[]) => void };
+/**
+ * A map from event name to listener signature. An interface with an `any`
+ * index signature (as in Socket.IO): an app's own `interface` (which has no
+ * index signature) is only assignable to this form.
+ */
+export interface EventsMap {
+  // biome-ignore lint/suspicious/noExplicitAny: listener signatures are arbitrary by design
+  [event: string]: any;
+}
 
 /** The map used when none is given: any event, any arguments. */
 // biome-ignore lint/suspicious/noExplicitAny: untyped default, like Socket.IO's DefaultEventsMap
@@ -57,3 +63,73 @@ export type FirstAckArg<Map extends EventsMap, Ev extends EventNames<Map>> = Ack
 ]
   ? First
   : void;
+
+/**
+ * The first argument of an ack callback that is not the `err` slot added by
+ * `timeout()`: what `emitWithAck` resolves with, whether the map was
+ * decorated with {@link DecorateAcknowledgements} or not.
+ */
+export type FirstNonErrorArg<F> = F extends (...args: infer P) => unknown
+  ? P extends [infer First, ...infer Rest]
+    ? [First] extends [Error]
+      ? Rest extends [infer Second, ...unknown[]]
+        ? Second
+        : void
+      : First
+    : void
+  : void;
+
+/** Every callback in an argument list gets an `err` first argument (Socket.IO `timeout()` semantics). */
+export type PrependTimeoutError<T extends readonly unknown[]> = {
+  // biome-ignore lint/suspicious/noExplicitAny: matching any callback shape
+  [K in keyof T]: T[K] extends (...args: infer P) => infer R ? (err: Error, ...args: P) => R : T[K];
+};
+
+/** Every callback in an argument list receives `(err, responses[])`: one response per recipient of a broadcast. */
+export type ExpectMultipleResponses<T extends readonly unknown[]> = {
+  [K in keyof T]: T[K] extends (...args: infer P) => infer R
+    ? (err: Error, responses: P extends [infer First, ...unknown[]] ? First[] : unknown[]) => R
+    : T[K];
+};
+
+/**
+ * An events map whose ack callbacks take an `err` first: the map seen through
+ * `socket.timeout(ms)`.
+ *
+ * @example
+ * ```ts
+ * interface E { hello(name: string, ack: (reply: string) => void): void }
+ * type T = DecorateAcknowledgements<E>; // hello(name: string, ack: (err: Error, reply: string) => void)
+ * ```
+ */
+export type DecorateAcknowledgements<E extends EventsMap> = {
+  [K in keyof E]: E[K] extends (...args: infer P) => infer R ? (...args: PrependTimeoutError<P>) => R : E[K];
+};
+
+/**
+ * An events map as seen by a broadcast: every ack callback receives
+ * `(err, responses[])`, one response (the first ack argument) per recipient.
+ */
+export type DecorateAcknowledgementsWithMultipleResponses<E extends EventsMap> = {
+  [K in keyof E]: E[K] extends (...args: infer P) => infer R ? (...args: ExpectMultipleResponses<P>) => R : E[K];
+};
+
+/** A listener type that falls back to "any arguments" when the event is not in the map. */
+export type FallbackToUntypedListener<T> = [T] extends [never]
+  ? // biome-ignore lint/suspicious/noExplicitAny: untyped fallback, like Socket.IO
+    (...args: any[]) => void | Promise<void>
+  : T;
+
+/** Event names accepted by `on()`: the framework's reserved events plus the user's. */
+export type ReservedOrUserEventNames<Reserved extends EventsMap, User extends EventsMap> =
+  | EventNames<Reserved>
+  | EventNames<User>;
+
+/** The listener type for one name accepted by `on()`. Reserved events take precedence. */
+export type ReservedOrUserListener<
+  Reserved extends EventsMap,
+  User extends EventsMap,
+  Ev extends ReservedOrUserEventNames<Reserved, User>,
+> = FallbackToUntypedListener<
+  Ev extends EventNames<Reserved> ? Reserved[Ev] : Ev extends EventNames<User> ? User[Ev] : never
+>;

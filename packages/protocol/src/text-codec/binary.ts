@@ -1,0 +1,77 @@
+/**
+ * Binary values in the text codec: detection and normalisation to
+ * `Uint8Array`. Accepted like socket.io-parser's `isBinary`: `ArrayBuffer` and
+ * every `ArrayBuffer` view (Node `Buffer`, typed arrays, `DataView`). Blob and
+ * File are browser-only and asynchronous to read, so they are not supported
+ * here (this package has no DOM types).
+ */
+
+/** True for an `ArrayBuffer` or any view of one. */
+export function isBinary(value: unknown): value is ArrayBuffer | ArrayBufferView {
+  return value instanceof ArrayBuffer || ArrayBuffer.isView(value);
+}
+
+/**
+ * The bytes of a binary value as a plain `Uint8Array`, without copying: a view
+ * over the same memory (so a `Buffer` or a `subarray` keeps its offset).
+ */
+export function toUint8Array(value: ArrayBuffer | ArrayBufferView): Uint8Array {
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (value.constructor === Uint8Array) return value as Uint8Array;
+  return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+}
+
+/** True when `value` has an own method `toJSON`, which JSON.stringify would call. */
+function hasToJSON(value: object): value is { toJSON(): unknown } {
+  return typeof (value as { toJSON?: unknown }).toJSON === "function";
+}
+
+/**
+ * True if `data` contains a binary value anywhere, following one level of
+ * `toJSON` like socket.io-parser's `hasBinary` (so an object whose `toJSON`
+ * returns bytes counts).
+ */
+export function hasBinary(data: unknown, viaToJSON = false): boolean {
+  if (data === null || typeof data !== "object") return false;
+  if (Array.isArray(data)) {
+    for (let i = 0; i < data.length; i++) if (hasBinary(data[i])) return true;
+    return false;
+  }
+  if (isBinary(data)) return true;
+  if (!viaToJSON && hasToJSON(data)) return hasBinary(data.toJSON(), true);
+  for (const key in data) {
+    if (Object.hasOwn(data, key) && hasBinary((data as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
+
+/**
+ * Copy `data`, replacing each binary value with `{"_placeholder":true,"num":i}`
+ * and appending its bytes to `attachments` (socket.io-parser
+ * `deconstructPacket`, without mutating the input).
+ */
+export function deconstruct(data: unknown, attachments: Uint8Array[], viaToJSON = false): unknown {
+  if (data === null || typeof data !== "object") return data;
+  if (isBinary(data)) {
+    const placeholder = { _placeholder: true, num: attachments.length };
+    attachments.push(toUint8Array(data));
+    return placeholder;
+  }
+  if (Array.isArray(data)) {
+    const out = new Array<unknown>(data.length);
+    for (let i = 0; i < data.length; i++) out[i] = deconstruct(data[i], attachments);
+    return out;
+  }
+  // Dates stay as they are: JSON.stringify turns them into ISO strings.
+  if (data instanceof Date) return data;
+  if (!viaToJSON && hasToJSON(data)) return deconstruct(data.toJSON(), attachments, true);
+  const out: Record<string, unknown> = {};
+  for (const key in data) {
+    if (!Object.hasOwn(data, key)) continue;
+    const value = deconstruct((data as Record<string, unknown>)[key], attachments);
+    // Plain assignment to "__proto__" would change the copy's prototype instead of adding a key.
+    if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    else out[key] = value;
+  }
+  return out;
+}

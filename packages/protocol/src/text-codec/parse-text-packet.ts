@@ -1,0 +1,87 @@
+/**
+ * Parsing one text frame of the Socket.IO default parser into raw packet
+ * fields. Stricter than socket.io-parser 4.2 `decodeString` where the
+ * reference relies on loose `==` comparisons (it reads `" "` as the digit 0):
+ * only ASCII digits count as digits here.
+ */
+import { ProtocolError } from "../errors.js";
+import { PacketType } from "../socketio/packet.js";
+
+/** Raw fields of a text frame, before validation. */
+export interface RawTextPacket {
+  readonly type: number;
+  /** Declared attachment count (BINARY_EVENT/BINARY_ACK only), else 0. */
+  readonly attachments: number;
+  readonly nsp: string;
+  readonly id: number | undefined;
+  readonly data: unknown;
+}
+
+const ZERO = 48;
+const NINE = 57;
+const DASH = 45;
+const SLASH = 47;
+
+/** More digits than any valid ack id (2^31−1 has 10) are rejected before conversion. */
+const MAX_ID_DIGITS = 10;
+
+function isDigit(code: number): boolean {
+  return code >= ZERO && code <= NINE;
+}
+
+/**
+ * Split a text frame into its fields and parse the JSON payload. Never throws.
+ * Checks the attachment count against `maxAttachments`; everything else about
+ * the packet's shape is left to `validatePacket`.
+ */
+export function parseTextPacket(text: string, maxAttachments: number): RawTextPacket | ProtocolError {
+  const type = text.charCodeAt(0) - ZERO;
+  if (!(type >= PacketType.CONNECT && type <= PacketType.BINARY_ACK)) {
+    return new ProtocolError("INVALID_PACKET", "unknown packet type");
+  }
+  let i = 1;
+
+  let attachments = 0;
+  if (type === PacketType.BINARY_EVENT || type === PacketType.BINARY_ACK) {
+    const start = i;
+    while (isDigit(text.charCodeAt(i))) i++;
+    if (i === start || text.charCodeAt(i) !== DASH) {
+      return new ProtocolError("INVALID_ATTACHMENTS", "illegal attachment count");
+    }
+    // Compare the digit count first so a huge number is never converted.
+    attachments = i - start > 6 ? Number.POSITIVE_INFINITY : Number(text.slice(start, i));
+    if (attachments < 1) return new ProtocolError("INVALID_ATTACHMENTS", "illegal attachment count");
+    if (attachments > maxAttachments) {
+      return new ProtocolError("INVALID_ATTACHMENTS", `more than ${maxAttachments} attachments`);
+    }
+    i++; // the dash
+  }
+
+  let nsp = "/";
+  if (text.charCodeAt(i) === SLASH) {
+    // The namespace runs to the first comma, or to the end of the frame.
+    const comma = text.indexOf(",", i);
+    const end = comma === -1 ? text.length : comma;
+    nsp = text.slice(i, end);
+    i = comma === -1 ? end : end + 1;
+  }
+
+  let id: number | undefined;
+  if (isDigit(text.charCodeAt(i))) {
+    const start = i;
+    while (isDigit(text.charCodeAt(i))) i++;
+    if (i - start > MAX_ID_DIGITS) return new ProtocolError("INVALID_ACK_ID", "ack id out of range");
+    id = Number(text.slice(start, i));
+  }
+
+  let data: unknown;
+  if (i < text.length) {
+    try {
+      // V8's JSON.parse is iterative: deep nesting cannot overflow the stack here; guardValue bounds it after.
+      data = JSON.parse(text.slice(i));
+    } catch {
+      return new ProtocolError("DECODE_MALFORMED", "payload is not valid JSON");
+    }
+  }
+  return { type, attachments, nsp, id, data };
+}

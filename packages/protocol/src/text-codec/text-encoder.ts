@@ -1,0 +1,54 @@
+/**
+ * Encoding side of the Socket.IO default parser, byte-for-byte like
+ * socket.io-parser 4.2 `Encoder` (PROTOCOL.md §3.4):
+ *
+ * ```
+ * <type digit>[<attachments>-][<nsp>,][<ack id>][<JSON payload>]
+ * ```
+ */
+import type { Frame } from "../engine/packet.js";
+import { ProtocolError } from "../errors.js";
+import { type Packet, PacketType } from "../socketio/packet.js";
+import { validatePacket } from "../socketio/validate.js";
+import { deconstruct, hasBinary } from "./binary.js";
+
+/**
+ * Encode a packet as a text frame followed by one binary frame per
+ * attachment. EVENT/ACK data holding binary values becomes BINARY_EVENT/
+ * BINARY_ACK with `{"_placeholder":true,"num":i}` in place of each value.
+ * The `mid` extension cannot travel in this format and is dropped.
+ *
+ * Throws the `ProtocolError` of {@link validatePacket} for an invalid packet,
+ * `INVALID_NAMESPACE` for a namespace containing "," (the format cannot
+ * delimit it), and JSON.stringify's TypeError for cyclic data: all programmer
+ * errors. The input packet is never mutated.
+ */
+export function encodeTextPacket(packet: Packet): Frame[] {
+  const valid = validatePacket(packet);
+  if (valid instanceof ProtocolError) throw valid;
+  const { type, nsp, data, id } = valid;
+  if (nsp !== "/" && nsp.includes(",")) {
+    throw new ProtocolError("INVALID_NAMESPACE", 'the text codec cannot carry a namespace containing ","');
+  }
+  if ((type === PacketType.EVENT || type === PacketType.ACK) && hasBinary(data)) {
+    const attachments: Uint8Array[] = [];
+    const json = JSON.stringify(deconstruct(data, attachments));
+    const binaryType = type === PacketType.EVENT ? PacketType.BINARY_EVENT : PacketType.BINARY_ACK;
+    const frames: Frame[] = [header(binaryType, attachments.length, nsp, id) + json];
+    for (const attachment of attachments) frames.push(attachment);
+    return frames;
+  }
+  // JSON.stringify returns undefined for data it drops (e.g. a lone function): write no payload then.
+  const json = data === undefined ? undefined : JSON.stringify(data);
+  const text = header(type, 0, nsp, id);
+  return [json === undefined ? text : text + json];
+}
+
+/** Everything before the JSON payload. */
+function header(type: PacketType, attachments: number, nsp: string, id: number | undefined): string {
+  let out = String(type);
+  if (attachments > 0) out += attachments + "-";
+  if (nsp !== "/") out += nsp + ",";
+  if (id !== undefined) out += id;
+  return out;
+}
