@@ -1,5 +1,6 @@
 import type { Frame, HandshakeData } from "@cometa/protocol";
 import type { Clock } from "../clock.js";
+import type { FetchOption, WebSocketOption } from "./platform.js";
 
 /**
  * The contract between the client's Engine.IO layer (`engine/`) and the
@@ -51,6 +52,14 @@ export interface ClientEngineOptions {
   /** Timeout for one connection attempt (handshake), ms. Default 20000. */
   readonly timeout: number;
   readonly clock: Clock;
+  /**
+   * WebSocket class to use instead of `globalThis.WebSocket`, e.g. the `ws`
+   * package on Node 20 without `--experimental-websocket`. Without either,
+   * the WebSocket attempt fails and the engine falls back to polling.
+   */
+  readonly WebSocket?: WebSocketOption;
+  /** `fetch` to use instead of `globalThis.fetch` for long-polling. */
+  readonly fetch?: FetchOption;
 }
 
 /** One Engine.IO connection from the client side. */

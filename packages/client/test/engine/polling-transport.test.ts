@@ -1,0 +1,159 @@
+import type { EnginePacket } from "@cometa/protocol";
+import { describe, expect, it } from "vitest";
+import type { RequestInitLike } from "../../src/engine/platform.js";
+import { countFitting, createPollingTransport } from "../../src/engine/polling-transport.js";
+import type { TransportHandler } from "../../src/engine/transport.js";
+import { createFakeClock } from "./fake-clock.js";
+import { testOptions } from "./fake-transport.js";
+
+interface PendingRequest {
+  readonly url: string;
+  readonly init: RequestInitLike;
+  respond(status: number, body: string, headers?: Record<string, string>): Promise<unknown>;
+  reject(error: Error): Promise<unknown>;
+}
+
+/** Settles pending promise chains (fetch → text → handler). */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function rig(overrides: Parameters<typeof testOptions>[1] = {}) {
+  const requests: PendingRequest[] = [];
+  const fetch = (url: string, init: RequestInitLike) =>
+    new Promise((resolve, reject) => {
+      requests.push({
+        url,
+        init,
+        respond: (status, body, headers = {}) => {
+          resolve({ status, headers: { get: (n: string) => headers[n.toLowerCase()] ?? null }, text: async () => body });
+          return settle();
+        },
+        reject: (error) => {
+          reject(error);
+          return settle();
+        },
+      });
+    });
+  const events: unknown[] = [];
+  const handler: TransportHandler = {
+    onTransportOpen: () => events.push("open"),
+    onTransportPacket: (p) => events.push(p),
+    onTransportDrain: () => events.push("drain"),
+    onTransportError: (reason, detail) => events.push({ reason, detail }),
+  };
+  const clock = createFakeClock();
+  let n = 0;
+  const transport = createPollingTransport(
+    { options: testOptions(clock, { fetch: fetch as never, ...overrides }), clock, url: () => `http://x/?n=${n++}` },
+    handler,
+  );
+  const inFlight = (method: string) => requests.filter((r) => r.init.method === method);
+  return { transport, requests, events, inFlight };
+}
+
+const msg = (data: string): EnginePacket => ({ type: "message", data });
+
+describe("polling transport", () => {
+  it("polls in a loop, decoding 0x1E payloads with base64 binary", async () => {
+    const { requests, events } = rig();
+    expect(requests).toHaveLength(1);
+    expect(requests[0]!.init.method).toBe("GET");
+    await requests[0]!.respond(200, "4hello\x1ebAQIDBA==");
+    expect(events).toEqual([msg("hello"), { type: "message", data: new Uint8Array([1, 2, 3, 4]) }]);
+    expect(requests).toHaveLength(2); // next GET, fresh URL
+    expect(requests[1]!.url).not.toBe(requests[0]!.url);
+  });
+
+  it("keeps one POST in flight and reports drain; encodes binary as base64", async () => {
+    const { transport, requests, events, inFlight } = rig();
+    expect(transport.writable).toBe(true);
+    const queue = [msg("a"), { type: "message", data: new Uint8Array([1, 2, 3, 4]) } as EnginePacket];
+    transport.write(queue, 1000);
+    expect(queue).toEqual([]);
+    expect(transport.writable).toBe(false);
+    const [post] = inFlight("POST");
+    expect(post!.init.body).toBe("4a\x1ebAQIDBA==");
+    expect(post!.init.headers["content-type"]).toBe("text/plain;charset=UTF-8");
+    expect(post!.init.credentials).toBe("same-origin");
+    await post!.respond(200, "ok");
+    expect(events).toEqual(["drain"]);
+    expect(transport.writable).toBe(true);
+    expect(requests.filter((r) => r.init.method === "GET")).toHaveLength(1);
+  });
+
+  it("sends extraHeaders and credentials: include when withCredentials", () => {
+    const { requests } = rig({ withCredentials: true, extraHeaders: { authorization: "Bearer t" } });
+    expect(requests[0]!.init.credentials).toBe("include");
+    expect(requests[0]!.init.headers).toEqual({ authorization: "Bearer t" });
+  });
+
+  it("takes only what fits maxPayload per POST", () => {
+    const queue = [msg("x".repeat(40)), msg("y".repeat(40)), msg("z".repeat(40))];
+    expect(countFitting(queue, 90)).toBe(2); // 42 + 42 ≤ 90 < 126
+    expect(countFitting(queue, 10)).toBe(1); // an oversized packet still goes alone
+    expect(countFitting([msg("é€😀")], 9)).toBe(1);
+    expect(countFitting([msg("é€😀"), msg("")], 11)).toBe(1); // 2+3+4 +2 = 11, then +2 > 11
+    expect(countFitting([{ type: "message", data: new Uint8Array(6) }, msg("")], 12)).toBe(2); // b64 8 +2 +2
+  });
+
+  it("pause waits for the in-flight GET and POST, then stops polling; resume restarts", async () => {
+    const { transport, requests, events, inFlight } = rig();
+    transport.write([msg("a")], 1000);
+    let paused = false;
+    transport.pause(() => {
+      paused = true;
+    });
+    expect(transport.writable).toBe(false);
+    await inFlight("POST")[0]!.respond(200, "ok");
+    expect(paused).toBe(false);
+    await requests[0]!.respond(200, "6");
+    expect(paused).toBe(true);
+    expect(requests).toHaveLength(2); // no new GET while paused
+    expect(events).toEqual([{ type: "noop" }]);
+    transport.resume();
+    expect(requests).toHaveLength(3);
+    expect(events.at(-1)).toBe("drain");
+  });
+
+  it("reports a non-200 as transport error with status and body, then stops", async () => {
+    const { requests, events } = rig();
+    await requests[0]!.respond(400, '{"code":1,"message":"Session ID unknown"}', { "content-type": "application/json" });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ reason: "transport error", detail: { status: 400, body: { code: 1 } } });
+    expect(requests).toHaveLength(1);
+  });
+
+  it("reports a network failure once", async () => {
+    const { transport, requests, events, inFlight } = rig();
+    transport.write([msg("a")], 1000);
+    await requests[0]!.reject(new TypeError("fetch failed"));
+    await inFlight("POST")[0]!.reject(new TypeError("fetch failed"));
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ reason: "transport error" });
+  });
+
+  it("graceful close POSTs 1 after the in-flight POST and aborts the parked GET", async () => {
+    const { transport, requests, events, inFlight } = rig();
+    transport.write([msg("a")], 1000);
+    transport.close(true);
+    transport.close(true);
+    await settle();
+    expect(inFlight("POST")).toHaveLength(1);
+    await inFlight("POST")[0]!.respond(200, "ok");
+    expect(inFlight("POST")).toHaveLength(2);
+    expect(inFlight("POST")[1]!.init.body).toBe("1");
+    const signal = requests[0]!.init.signal as AbortSignal;
+    expect(signal.aborted).toBe(false);
+    await inFlight("POST")[1]!.respond(200, "ok");
+    expect(signal.aborted).toBe(true);
+    await requests[0]!.respond(200, "4late");
+    expect(events).toEqual([]); // nothing after close
+  });
+
+  it("silent close aborts at once and sends nothing", async () => {
+    const { transport, requests } = rig();
+    transport.close();
+    expect((requests[0]!.init.signal as AbortSignal).aborted).toBe(true);
+    await settle();
+    expect(requests).toHaveLength(1);
+  });
+});
