@@ -14,15 +14,21 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
+/** The global timer functions, typed here because the build compiles without DOM or Node types. */
+const timers = globalThis as unknown as {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+};
+
 /** The real clock: `Date.now` and the global timers. Timers are unref'd in Node so they never keep a process alive. */
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout(callback, ms) {
-    const handle = globalThis.setTimeout(callback, ms) as unknown as { unref?: () => void };
+    const handle = timers.setTimeout(callback, ms) as { unref?: () => void };
     if (typeof handle === "object" && handle !== null && typeof handle.unref === "function") handle.unref();
     return handle;
   },
   clearTimeout(handle) {
-    globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>);
+    timers.clearTimeout(handle);
   },
 };

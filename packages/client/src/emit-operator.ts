@@ -1,0 +1,73 @@
+import type { EventNames, EventParams, EventsMap } from "@cometa/protocol";
+import type { AckEmitArgs, AckEventNames, AckResult, DecorateAcknowledgements } from "./socket-types.js";
+
+/** Modifiers of one emit. */
+export interface EmitFlags {
+  /** Drop the packet instead of buffering it when it cannot be sent now. */
+  readonly volatile: boolean;
+  /** Ask for per-message compression (a hint; transports may ignore it). */
+  readonly compress: boolean;
+  /** Ack timeout for this emit, ms (overrides `ackTimeout`). */
+  readonly timeout: number | undefined;
+}
+
+/** No modifiers. */
+export const NO_FLAGS: EmitFlags = { volatile: false, compress: true, timeout: undefined };
+
+/** @internal The socket's emit, given flags and whether the ack is error-first. */
+export type FlaggedEmit = (event: string, args: unknown[], flags: EmitFlags, errorFirst: boolean) => void;
+
+/**
+ * What `socket.timeout(ms)`, `socket.volatile` and `socket.compress(b)`
+ * return: an immutable emitter with those flags, so a partial chain can be
+ * kept and reused (`const quick = socket.timeout(500)`) and never leaks its
+ * flags into the socket's next plain `emit`.
+ *
+ * `AckEvents` is the event map `emit` checks callbacks against: after
+ * `timeout()`, ack callbacks take an `Error` first.
+ *
+ * @example
+ * ```ts
+ * socket.timeout(5000).emit("save", doc, (err, saved) => { if (err) showRetry(); });
+ * const ok = await socket.timeout(5000).emitWithAck("save", doc);
+ * socket.volatile.emit("cursor", x, y); // dropped while disconnected
+ * ```
+ */
+export class EmitOperator<Emit extends EventsMap, AckEvents extends EventsMap = Emit> {
+  readonly #emit: FlaggedEmit;
+  readonly #flags: EmitFlags;
+
+  constructor(emit: FlaggedEmit, flags: EmitFlags) {
+    this.#emit = emit;
+    this.#flags = flags;
+  }
+
+  /** Send an event with these flags. */
+  emit<Ev extends EventNames<AckEvents>>(event: Ev, ...args: EventParams<AckEvents, Ev>): this {
+    this.#emit(event, args, this.#flags, false);
+    return this;
+  }
+
+  /** Send an event and wait for its ack; rejects with `ACK_TIMEOUT`, `DISCONNECTED`, … */
+  emitWithAck<Ev extends AckEventNames<Emit>>(event: Ev, ...args: AckEmitArgs<Emit, Ev>): Promise<AckResult<Emit, Ev>> {
+    return new Promise((resolve, reject) => {
+      const settle = (err: Error | null, value: AckResult<Emit, Ev>) => (err ? reject(err) : resolve(value));
+      this.#emit(event, [...args, settle], this.#flags, true);
+    });
+  }
+
+  /** The same flags plus an ack timeout. */
+  timeout(ms: number): EmitOperator<Emit, DecorateAcknowledgements<Emit>> {
+    return new EmitOperator(this.#emit, { ...this.#flags, timeout: ms });
+  }
+
+  /** The same flags, volatile. */
+  get volatile(): EmitOperator<Emit, AckEvents> {
+    return new EmitOperator(this.#emit, { ...this.#flags, volatile: true });
+  }
+
+  /** The same flags with the compression hint set. */
+  compress(compress: boolean): EmitOperator<Emit, AckEvents> {
+    return new EmitOperator(this.#emit, { ...this.#flags, compress });
+  }
+}

@@ -1,0 +1,70 @@
+import { CometaError } from "@cometa/protocol";
+import type { EngineCloseDetail, EngineCloseReason } from "./engine/engine-contract.js";
+
+/**
+ * Errors the client hands to applications. Every one carries a stable `code`;
+ * `message` is for humans. Only `RESERVED_EVENT` and `INVALID_OPTIONS` are
+ * thrown (programmer misuse); the rest arrive as events or failed acks.
+ */
+export type ClientErrorCode =
+  | "RESERVED_EVENT" // emit() of a lifecycle event name such as "connect"
+  | "INVALID_OPTIONS" // connect() options that cannot work (unknown codec name, bad URL)
+  | "CONNECT_FAILED" // the Engine.IO connection could not be opened
+  | "CONNECT_TIMEOUT" // no handshake within `timeout`
+  | "CONNECT_REFUSED" // the server answered the namespace CONNECT with CONNECT_ERROR
+  | "UNSUPPORTED_SERVER" // CONNECT reply without a sid: a Socket.IO v2 server
+  | "AUTH_FAILED" // the `auth` function threw or rejected
+  | "ACK_TIMEOUT" // no ack within the timeout
+  | "DISCONNECTED" // the socket disconnected before the ack arrived
+  | "OFFLINE_BUFFER_FULL" // the offline buffer was full, the emit was refused
+  | "RETRIES_EXHAUSTED"; // every retransmission of a `retries` emit timed out
+
+/**
+ * Base class of the client's errors.
+ *
+ * @example
+ * ```ts
+ * try { await socket.timeout(1000).emitWithAck("save", doc); }
+ * catch (err) { if (err instanceof ClientError && err.code === "ACK_TIMEOUT") retryLater(); }
+ * ```
+ */
+export class ClientError extends CometaError<ClientErrorCode> {}
+
+/**
+ * The server refused the namespace connection (CONNECT_ERROR). `message` and
+ * `data` are what the server's middleware put in its error, as in Socket.IO
+ * (`next(Object.assign(new Error("not authorized"), { data: { code: 42 } }))`).
+ */
+export class ConnectError extends ClientError {
+  /** The server's `err.data`, if it sent any. */
+  readonly data: unknown;
+
+  constructor(message: string, data: unknown, code: "CONNECT_REFUSED" | "UNSUPPORTED_SERVER" = "CONNECT_REFUSED") {
+    super(code, message);
+    this.data = data;
+  }
+}
+
+/**
+ * The Engine.IO connection failed to open (network error, HTTP error,
+ * handshake timeout). Emitted as the manager's `error` / `reconnect_error`
+ * and as the sockets' `connect_error`.
+ */
+export class ConnectionError extends ClientError {
+  /** Why the engine gave up. */
+  readonly reason: EngineCloseReason | "timeout";
+  /** HTTP status, server-requested wait, underlying error, when known. */
+  readonly detail: EngineCloseDetail | undefined;
+
+  constructor(reason: EngineCloseReason | "timeout", detail?: EngineCloseDetail) {
+    const timedOut = reason === "timeout";
+    const status = detail?.status === undefined ? "" : ` (HTTP ${detail.status})`;
+    super(
+      timedOut ? "CONNECT_TIMEOUT" : "CONNECT_FAILED",
+      timedOut ? "connection timed out" : `connection failed: ${reason}${status}`,
+      { cause: detail?.error },
+    );
+    this.reason = reason;
+    this.detail = detail;
+  }
+}

@@ -1,0 +1,168 @@
+import { PacketType } from "@cometa/protocol";
+import { describe, expect, it, vi } from "vitest";
+import { OfflineBuffer } from "../src/offline-buffer.js";
+import { acceptConnect, connected, events, setup } from "./harness.js";
+
+describe("OfflineBuffer", () => {
+  it("is a bounded FIFO that refuses the newest item when full", () => {
+    const buffer = new OfflineBuffer<number>(2);
+    expect([buffer.push(1), buffer.push(2), buffer.push(3)]).toEqual([true, true, false]);
+    buffer.removeWhere((n) => n === 1);
+    expect(buffer.push(4)).toBe(true);
+    expect(buffer.drain()).toEqual([2, 4]);
+    expect(buffer.size).toBe(0);
+  });
+});
+
+describe("Socket: offline buffer", () => {
+  it("queues emits made before the first connection and sends them in order after CONNECT", () => {
+    const env = setup();
+    const socket = env.manager.socket("/");
+    socket.emit("a", 1);
+    socket.emit("b", 2);
+    env.engine().accept();
+    socket.emit("c", 3); // engine open, namespace not joined yet: still buffered
+    expect(events(env.engine())).toEqual([]);
+    expect(socket.bufferedCount).toBe(3);
+    acceptConnect(env.engine());
+    expect(events(env.engine()).map((p) => p.data)).toEqual([["a", 1], ["b", 2], ["c", 3]]);
+    expect(socket.bufferedCount).toBe(0);
+  });
+
+  it("keeps emits made while reconnecting and sends them after the rejoin, before `connect` listeners run", () => {
+    const env = setup();
+    const socket = connected(env);
+    env.engine().drop();
+    for (let i = 0; i < 5; i++) socket.emit("n", i);
+    env.clock.next();
+    const engine = env.engine();
+    engine.accept();
+    let sentAtConnect = -1;
+    socket.on("connect", () => {
+      sentAtConnect = events(engine).length;
+    });
+    acceptConnect(engine, "/", "sid-2");
+    expect(events(engine).map((p) => p.data)).toEqual([0, 1, 2, 3, 4].map((i) => ["n", i]));
+    expect(sentAtConnect).toBe(5);
+  });
+
+  it("refuses emits beyond offlineBufferSize and fails their error-first acks with OFFLINE_BUFFER_FULL", async () => {
+    const env = setup();
+    const socket = env.manager.socket("/", { offlineBufferSize: 3 });
+    for (let i = 0; i < 3; i++) socket.emit("n", i);
+    const refused = socket.timeout(60_000).emitWithAck("n", 3);
+    socket.emit("n", 4); // no ack: dropped
+    await expect(refused).rejects.toMatchObject({ code: "OFFLINE_BUFFER_FULL" });
+    env.engine().accept();
+    acceptConnect(env.engine());
+    expect(events(env.engine()).map((p) => p.data)).toEqual([["n", 0], ["n", 1], ["n", 2]]);
+  });
+
+  it("drops a buffered packet whose ack timed out, so it is never sent late", async () => {
+    const env = setup();
+    const socket = env.manager.socket("/");
+    const expired = socket.timeout(1000).emitWithAck("old");
+    socket.emit("kept");
+    env.clock.advance(1000);
+    await expect(expired).rejects.toMatchObject({ code: "ACK_TIMEOUT" });
+    env.engine().accept();
+    acceptConnect(env.engine());
+    expect(events(env.engine()).map((p) => p.data)).toEqual([["kept"]]);
+  });
+
+  it("keeps acks of still-buffered packets across a disconnection", async () => {
+    const env = setup();
+    const socket = connected(env);
+    env.engine().drop();
+    const later = socket.emitWithAck("q");
+    env.clock.next();
+    env.engine().accept();
+    acceptConnect(env.engine(), "/", "sid-2");
+    const [packet] = events(env.engine());
+    env.engine().deliver({ type: PacketType.ACK, nsp: "/", id: packet?.id, data: ["a"] });
+    await expect(later).resolves.toBe("a");
+  });
+
+  it("drops volatile emits while disconnected and when the transport is not writable", () => {
+    const env = setup();
+    const socket = env.manager.socket("/");
+    socket.volatile.emit("v0");
+    env.engine().accept();
+    acceptConnect(env.engine());
+    socket.volatile.emit("v1");
+    env.engine().writable = false;
+    socket.volatile.emit("v2");
+    socket.emit("n3");
+    env.engine().drop();
+    socket.volatile.emit("v4");
+    expect(events(env.engine()).map((p) => p.data)).toEqual([["v1"], ["n3"]]);
+    expect(socket.bufferedCount).toBe(0);
+  });
+
+  it("re-buffers a non-volatile packet the engine refused, and sends it after reconnection", () => {
+    const env = setup();
+    const socket = connected(env);
+    const engine = env.engine();
+    engine.closed = true; // closing, its onClose not delivered yet
+    socket.emit("refused");
+    expect(socket.bufferedCount).toBe(1);
+    engine.closed = false;
+    engine.drop();
+    env.clock.next();
+    env.engine().accept();
+    acceptConnect(env.engine(), "/", "sid-2");
+    expect(events(env.engine()).map((p) => p.data)).toEqual([["refused"]]);
+  });
+
+  it("buffers events received before the CONNECT reply (bounded) and dispatches them after it", () => {
+    const env = setup();
+    const socket = env.manager.socket("/", { offlineBufferSize: 2 });
+    const got: number[] = [];
+    socket.on("e", (n: number) => got.push(n));
+    env.engine().accept();
+    for (let i = 0; i < 3; i++) env.engine().deliver({ type: PacketType.EVENT, nsp: "/", data: ["e", i] });
+    expect(got).toEqual([]);
+    acceptConnect(env.engine());
+    expect(got).toEqual([0, 1]);
+  });
+});
+
+describe("Socket: binary", () => {
+  it("sends ArrayBuffer, typed arrays and DataView as Uint8Array views", () => {
+    const env = setup();
+    const socket = connected(env);
+    const bytes = new Uint8Array([1, 2, 3, 4]);
+    socket.emit("bin", bytes.buffer, new Uint16Array(bytes.buffer, 2, 1), new DataView(bytes.buffer, 1, 2), { nested: [bytes] });
+    const [packet] = events(env.engine());
+    expect(packet?.data).toEqual([
+      "bin",
+      new Uint8Array([1, 2, 3, 4]),
+      new Uint8Array([3, 4]),
+      new Uint8Array([2, 3]),
+      { nested: [new Uint8Array([1, 2, 3, 4])] },
+    ]);
+  });
+
+  it("reads Blobs before sending, keeping emit order", async () => {
+    const env = setup();
+    const socket = connected(env);
+    socket.emit("first");
+    socket.emit("blob", new Blob([new Uint8Array([9, 8])]));
+    socket.emit("after");
+    expect(events(env.engine()).map((p) => p.data?.[0 as never])).toEqual(["first"]);
+    await vi.waitFor(() =>
+      expect(events(env.engine()).map((p) => p.data)).toEqual([["first"], ["blob", new Uint8Array([9, 8])], ["after"]]),
+    );
+  });
+
+  it("delivers received binary as Uint8Array", () => {
+    const env = setup();
+    const socket = connected(env);
+    let got: unknown;
+    socket.on("file", (data: unknown) => {
+      got = data;
+    });
+    env.engine().deliver({ type: PacketType.EVENT, nsp: "/", data: ["file", new Uint8Array([5, 6])] });
+    expect(got).toEqual(new Uint8Array([5, 6]));
+  });
+});
