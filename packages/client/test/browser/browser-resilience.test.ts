@@ -51,6 +51,19 @@ describe.skipIf(!browserSuitesRun)("@cometa/client in Chromium: fallback and rec
     expect((await page.entries("disconnect")).length).toBe(0);
   });
 
+  it("reports a clear connect_error behind that proxy when only WebSocket is allowed", async () => {
+    const server = await browser.server();
+    const proxy = await browser.proxy(server.port);
+    const page = await browser.page();
+    await page.open(proxy.origin, { transports: ["websocket"], reconnection: false });
+    const [message, code] = (await page.waitFor("connect_error")).args as [string, string];
+    expect(code).toBe("CONNECT_FAILED");
+    expect(message).toMatch(/connection failed/);
+    expect((await page.state()).connected).toBe(false);
+    expect(proxy.blockedUpgrades).toBeGreaterThanOrEqual(1);
+    expect(server.upgrades).toBe(0);
+  });
+
   it("connects over polling to a server without WebSocket (transports: ['polling'])", async () => {
     const server = await browser.server({ options: { transports: ["polling"] } });
     const page = await browser.page();

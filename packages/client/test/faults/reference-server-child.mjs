@@ -8,8 +8,10 @@
  *   {type:"connection", id}         a client joined the root namespace
  *   {type:"disconnect", id, reason} it left
  *   {type:"seq", id, n}             the client's seq-stamped stream, one per message
+ *   {type:"double", id, n}          an acked `double` arrived (IPC is ordered, so every
+ *                                   `seq` the server got before it has been reported)
  *
- * Every connected client also gets `tick` events with a per-process counter
+ * Every connected client also gets `tick` events (pid, per-process counter)
  * every TICK_MS (server → client stream), and `double` answers an ack.
  */
 import { createServer } from "node:http";
@@ -34,14 +36,17 @@ const send = (message) => {
 io.on("connection", (socket) => {
   send({ type: "connection", id: socket.id });
   socket.on("seq", (n) => send({ type: "seq", id: socket.id, n }));
-  socket.on("double", (n, ack) => ack(n * 2));
+  socket.on("double", (n, ack) => {
+    send({ type: "double", id: socket.id, n });
+    ack(n * 2);
+  });
   socket.on("disconnect", (reason) => send({ type: "disconnect", id: socket.id, reason }));
 });
 
 let tick = 0;
 setInterval(() => {
   tick += 1;
-  io.emit("tick", tick);
+  io.emit("tick", process.pid, tick);
 }, tickMs);
 
 process.on("disconnect", () => process.exit(0));

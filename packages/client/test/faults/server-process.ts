@@ -4,12 +4,20 @@ import { fileURLToPath } from "node:url";
 
 const CHILD = resolve(dirname(fileURLToPath(import.meta.url)), "reference-server-child.mjs");
 
+/** Every server process still running: killed when the test process exits, even a stopped one, which would not
+ * notice its parent going away and stay frozen forever. */
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
 /** A fact the server process reported (see `reference-server-child.mjs`). */
 export type ServerFact =
   | { readonly type: "listening"; readonly port: number; readonly pid: number }
   | { readonly type: "connection"; readonly id: string }
   | { readonly type: "disconnect"; readonly id: string; readonly reason: string }
-  | { readonly type: "seq"; readonly id: string; readonly n: number };
+  | { readonly type: "seq"; readonly id: string; readonly n: number }
+  | { readonly type: "double"; readonly id: string; readonly n: number };
 
 /** Heartbeat and stream settings of the server process. */
 export interface ServerProcessOptions {
@@ -67,8 +75,10 @@ export class ServerProcess {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     this.#child = child;
+    running.add(child);
     child.on("message", (fact: ServerFact) => this.#onFact(fact));
     child.once("exit", () => {
+      running.delete(child);
       if (this.#child === child) this.#child = undefined;
     });
     const listening = await new Promise<ServerFact>((resolve, reject) => {
