@@ -1,0 +1,227 @@
+import { type Codec, type EngineCloseReason, type Frame, type Packet, PacketType, ProtocolError } from "@cometa/protocol";
+import type { TimerHandle } from "./clock.js";
+import type { EngineConnection } from "./engine/engine-connection.js";
+import { connectErrorData } from "./namespace.js";
+import type { Server } from "./server.js";
+import type { Socket } from "./socket.js";
+
+/** What dynamic-namespace matchers see when the client sent no auth payload. */
+const NO_AUTH: Record<string, unknown> = Object.freeze({});
+
+// biome-ignore lint/suspicious/noExplicitAny: a client multiplexes sockets of every namespace type
+type AnySocket = Socket<any, any, any, any>;
+// biome-ignore lint/suspicious/noExplicitAny: the client serves any server typing
+type AnyServer = Server<any, any, any, any>;
+
+/**
+ * One Engine.IO connection as the Socket.IO layer sees it: it decodes
+ * incoming frames with the connection's codec, multiplexes the namespace
+ * sockets, and enforces the namespace handshake rules (PROTOCOL.md §3.2):
+ *
+ * - a CONNECT for a namespace already joined (or being joined), or any other
+ *   packet for a namespace not joined, closes the whole connection;
+ * - an undecodable frame closes it with `parse error`;
+ * - no namespace joined within `connectTimeout` closes it.
+ *
+ * The first socket is kept in a field and a map is created only for a second
+ * namespace: most connections join one.
+ */
+export class Client {
+  /** The connection's codec; with `codec: "auto"`, set from the first frame. */
+  codec: Codec | undefined;
+  /** True once the connection is closed or closing: sockets then skip topic bookkeeping. */
+  closing = false;
+  private decoder: ReturnType<Codec["createDecoder"]> | undefined;
+  private first: AnySocket | undefined = undefined;
+  private rest: Map<string, AnySocket> | undefined = undefined;
+  /** Namespaces whose CONNECT is being processed (async middlewares, dynamic namespace checks). */
+  private pending: Set<string> | undefined = undefined;
+  private connectTimer: TimerHandle | undefined;
+
+  constructor(
+    readonly server: AnyServer,
+    readonly conn: EngineConnection,
+  ) {
+    this.codec = server.fixedCodec;
+    this.decoder = this.codec?.createDecoder();
+    conn.onMessage = (frame) => this.onMessage(frame);
+    conn.onClose = (reason, description) => this.onClose(reason, description);
+    this.connectTimer = server.clock.setTimeout(() => this.onConnectTimeout(), server.options.connectTimeout);
+  }
+
+  /** Whether the connection is closed. */
+  get closed(): boolean {
+    return this.closing;
+  }
+
+  /** The socket of namespace `name`, if joined. */
+  socket(name: string): AnySocket | undefined {
+    if (this.first?.nsp.name === name) return this.first;
+    return this.rest?.get(name);
+  }
+
+  /** Number of namespaces joined or being joined. */
+  get namespaceCount(): number {
+    return (this.first === undefined ? 0 : 1) + (this.rest?.size ?? 0) + (this.pending?.size ?? 0);
+  }
+
+  /** Send one packet on this connection (used for CONNECT_ERROR, which has no socket). */
+  sendPacket(packet: Packet): boolean {
+    return this.conn.send(this.codec!.encode(packet));
+  }
+
+  /** @internal Refuse a namespace: CONNECT_ERROR `{message, data?}`. */
+  refuse(name: string, err: Error): void {
+    this.sendPacket({ type: PacketType.CONNECT_ERROR, nsp: name, data: connectErrorData(err) });
+  }
+
+  /** @internal Disconnect every namespace (DISCONNECT to each), then close the connection. */
+  disconnectAll(): void {
+    for (const socket of this.allSockets()) socket.disconnect();
+    this.close("forced server close");
+  }
+
+  /** @internal A socket left. */
+  _remove(socket: AnySocket): void {
+    if (this.first === socket) {
+      this.first = undefined;
+      // Promote one socket from the map, so `first` stays the fast path.
+      if (this.rest !== undefined) {
+        const [name, next] = this.rest.entries().next().value!;
+        this.rest.delete(name);
+        this.first = next;
+        if (this.rest.size === 0) this.rest = undefined;
+      }
+    } else if (this.rest?.delete(socket.nsp.name) === true && this.rest.size === 0) {
+      this.rest = undefined;
+    }
+  }
+
+  /** Close the connection from the server side. */
+  close(reason: EngineCloseReason): void {
+    if (this.closing) return;
+    // The engine calls onClose (synchronously or later), which disconnects the sockets.
+    this.conn.close(reason);
+  }
+
+  private onMessage(frame: Frame): void {
+    if (this.closing) return;
+    if (this.decoder === undefined) {
+      this.codec = this.server.detectCodec(frame);
+      this.decoder = this.codec.createDecoder();
+    }
+    const result = this.decoder.add(frame);
+    if (result === undefined) return;
+    if (result instanceof ProtocolError) {
+      this.close("parse error");
+      return;
+    }
+    try {
+      this.onPacket(result);
+    } catch (error) {
+      // A listener threw: report it and keep the connection (and the process) alive.
+      this.server.reportError(error);
+    }
+  }
+
+  private onPacket(packet: Packet): void {
+    const name = packet.nsp;
+    if (packet.type === PacketType.CONNECT) {
+      if (this.socket(name) !== undefined || this.pending?.has(name) === true) {
+        this.close("forced server close"); // second CONNECT for a namespace: invalid state
+        return;
+      }
+      this.connect(name, packet.data);
+      return;
+    }
+    const socket = this.socket(name);
+    if (socket === undefined || packet.type === PacketType.CONNECT_ERROR || !isWellFormed(packet)) {
+      this.close("forced server close"); // packet for a namespace not joined, or nonsense: invalid state
+      return;
+    }
+    socket._onpacket(packet);
+  }
+
+  private connect(name: string, auth: unknown): void {
+    if (auth !== undefined && (auth === null || typeof auth !== "object" || Array.isArray(auth))) {
+      this.refuse(name, new Error("Invalid auth payload"));
+      return;
+    }
+    if (this.namespaceCount >= this.server.options.maxNamespacesPerClient) {
+      this.refuse(name, new Error("Too many namespaces"));
+      return;
+    }
+    if (this.pending === undefined) this.pending = new Set();
+    this.pending.add(name);
+    const payload = auth as Record<string, unknown> | undefined;
+    this.server._resolveNamespace(name, payload ?? NO_AUTH, (nsp) => {
+      if (this.closing) return;
+      if (nsp === undefined) {
+        this.unpend(name);
+        this.refuse(name, new Error("Invalid namespace"));
+        return;
+      }
+      nsp._add(this, payload, (socket) => {
+        this.unpend(name);
+        if (socket !== undefined) this.accepted(name, socket);
+      });
+    });
+  }
+
+  private accepted(name: string, socket: AnySocket): void {
+    if (this.first === undefined) {
+      this.first = socket;
+    } else {
+      if (this.rest === undefined) this.rest = new Map();
+      this.rest.set(name, socket);
+    }
+    if (this.connectTimer !== undefined) {
+      this.server.clock.clearTimeout(this.connectTimer);
+      this.connectTimer = undefined;
+    }
+  }
+
+  private unpend(name: string): void {
+    if (this.pending?.delete(name) === true && this.pending.size === 0) this.pending = undefined;
+  }
+
+  private onConnectTimeout(): void {
+    this.connectTimer = undefined;
+    if (this.first === undefined) this.close("forced server close");
+  }
+
+  private onClose(reason: EngineCloseReason, description?: unknown): void {
+    if (this.closing) return;
+    this.closing = true;
+    if (this.connectTimer !== undefined) {
+      this.server.clock.clearTimeout(this.connectTimer);
+      this.connectTimer = undefined;
+    }
+    this.decoder?.reset();
+    for (const socket of this.allSockets()) {
+      try {
+        socket._onclose(reason, description);
+      } catch (error) {
+        this.server.reportError(error);
+      }
+    }
+    this.pending = undefined;
+  }
+
+  private allSockets(): AnySocket[] {
+    const list: AnySocket[] = [];
+    if (this.first !== undefined) list.push(this.first);
+    if (this.rest !== undefined) for (const socket of this.rest.values()) list.push(socket);
+    return list;
+  }
+}
+
+/** Shape checks the codecs already do, repeated cheaply so a lax custom codec cannot crash a listener. */
+function isWellFormed(packet: Packet): boolean {
+  if (packet.type === PacketType.EVENT) {
+    const data = packet.data;
+    return Array.isArray(data) && data.length > 0 && (typeof data[0] === "string" || typeof data[0] === "number");
+  }
+  if (packet.type === PacketType.ACK) return Array.isArray(packet.data) && Number.isInteger(packet.id);
+  return packet.type === PacketType.DISCONNECT;
+}

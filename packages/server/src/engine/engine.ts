@@ -1,0 +1,305 @@
+import { EngineErrorCode, type Frame } from "@cometa/protocol";
+import type { EngineConnection, EngineServer, HandshakeRequest, SendOptions } from "./engine-connection.js";
+import type { ResolvedEngineOptions } from "./engine-options.js";
+import { errorResponse, openPacket, runAllowRequest, sessionCookie, toHandshakeRequest } from "./handshake.js";
+import { OriginPolicy } from "./origin-policy.js";
+import type { EnginePlatform, EngineRequest, HeaderPair, HttpExchange, WsPort } from "./platform.js";
+import { checkRequest, type RequestCheckContext } from "./request-check.js";
+import { EngineSession, type SessionHost, type SessionStateContext } from "./session.js";
+import { generateSessionId } from "./session-id.js";
+import { enqueuePolling, handlePoll, handlePost } from "./session-polling.js";
+import { attachProbe, failUpgrade, onProbeClosed, onProbeText } from "./session-upgrade.js";
+import { TimerWheel } from "./timer-wheel.js";
+import { checkWebSocketHandshake } from "./websocket-handshake.js";
+import { decodeTextPacket, pollingMessage, SEPARATOR, wsMessage } from "./wire.js";
+
+/** What a WebSocket upgrade is for, decided before upgrading and carried to `openSocket`. */
+export type UpgradeTicket =
+  | { readonly kind: "handshake"; readonly request: HandshakeRequest; readonly sid: string }
+  | { readonly kind: "probe"; readonly sid: string };
+
+/** The engine's answer to an upgrade request: upgrade (with extra 101 headers), or an HTTP error. */
+export type UpgradeDecision =
+  | { readonly accept: true; readonly ticket: UpgradeTicket; readonly headers: readonly HeaderPair[] }
+  | { readonly accept: false; readonly status: string; readonly headers: readonly HeaderPair[]; readonly body: string };
+
+const noop = (): void => {};
+
+/**
+ * The Engine.IO v4 server, independent of the HTTP/WebSocket platform under
+ * it: request verification, handshakes, the session registry, publish and
+ * shutdown. The platform binding (`uws/`) feeds it copied requests and
+ * WebSocket events; the Socket.IO layer sees it as an `EngineServer`.
+ *
+ * @example
+ * ```ts
+ * const engine = new Engine(resolveEngineOptions({ pingInterval: 10_000 }), platform);
+ * engine.onConnection = (conn) => { conn.onMessage = (frame) => conn.send([frame]); };
+ * ```
+ */
+export class Engine implements EngineServer, SessionHost {
+  onConnection: (connection: EngineConnection) => void = noop;
+  /** Observer of every session state change (tests, metrics). */
+  stateObserver: ((change: SessionStateContext) => void) | null = null;
+  readonly wheel: TimerWheel<EngineSession>;
+  private readonly sessions = new Map<string, EngineSession>();
+  /** Polling sessions closed by the server, waiting for a GET to take the close packet. */
+  private readonly closing = new Map<string, EngineSession>();
+  private readonly pollTopics = new Map<string, Set<EngineSession>>();
+  private readonly policy: OriginPolicy;
+  private readonly checkContext: RequestCheckContext<EngineSession>;
+  private closed = false;
+
+  constructor(
+    readonly options: ResolvedEngineOptions,
+    private readonly platform: EnginePlatform,
+  ) {
+    this.policy = new OriginPolicy(options);
+    const { clock } = options;
+    // One tick per 1/8 of the shortest heartbeat period, between 5 ms and 1 s.
+    const resolution = Math.min(1000, Math.max(5, Math.floor(Math.min(options.pingInterval, options.pingTimeout) / 8)));
+    this.wheel = new TimerWheel<EngineSession>(clock, resolution, (s) => s.onTimer(clock.now()));
+    this.checkContext = {
+      transports: options.transports,
+      find: (sid) => this.sessions.get(sid) ?? this.closing.get(sid),
+    };
+  }
+
+  get clientsCount(): number {
+    return this.sessions.size;
+  }
+
+  publish(topic: string, frames: readonly Frame[], options?: SendOptions): void {
+    if (frames.length === 0) return;
+    // WebSocket subscribers: the platform fans out one encoded frame (volatile is
+    // approximated by the platform's own hard-limit skipping).
+    const compress = this.options.perMessageDeflate && options?.compress !== false;
+    for (const frame of frames) this.platform.publish(topic, wsMessage(frame), compress);
+    const subscribers = this.pollTopics.get(topic);
+    if (subscribers === undefined) return;
+    // Polling subscribers share one encoding of the frames.
+    const entries = frames.map(pollingMessage);
+    const volatile = options?.volatile === true;
+    for (const session of subscribers) enqueuePolling(session, entries, volatile);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.platform.stopListening();
+    for (const session of [...this.sessions.values()]) session.close("server shutting down");
+    for (const session of [...this.closing.values()]) session.finish("server shutting down");
+    this.wheel.clear();
+    this.platform.dropConnections();
+  }
+
+  /** An HTTP request on the engine path (never a WebSocket upgrade). */
+  handleHttp(req: EngineRequest, exchange: HttpExchange): void {
+    const origin = req.headers.origin;
+    if (!this.policy.isAllowed(origin)) {
+      send(exchange, errorResponse(EngineErrorCode.FORBIDDEN, []));
+      return;
+    }
+    const cors = this.policy.headersFor(origin);
+    if (req.method === "options") {
+      exchange.end("204 No Content", this.policy.preflightHeaders(origin, req.headers["access-control-request-headers"]), "");
+      return;
+    }
+    if (this.closed) {
+      send(exchange, shuttingDown(cors));
+      return;
+    }
+    const route = checkRequest(req, false, this.checkContext);
+    if (route.kind === "error") {
+      send(exchange, errorResponse(route.code, cors));
+      return;
+    }
+    if (route.kind === "handshake") {
+      this.pollingHandshake(req, exchange, cors);
+      return;
+    }
+    if (req.method === "get") {
+      handlePoll(route.session, exchange, cors);
+      return;
+    }
+    if (req.method === "post") {
+      handlePost(route.session, exchange, cors, req.headers["content-type"]);
+      return;
+    }
+    // The reference answers other methods on a session with a bodiless 500.
+    exchange.end("500 Internal Server Error", cors, "");
+  }
+
+  /** Decide on a WebSocket upgrade request, before upgrading (errors are HTTP responses, never a 101). */
+  checkUpgrade(req: EngineRequest): UpgradeDecision | Promise<UpgradeDecision> {
+    const origin = req.headers.origin;
+    if (!this.policy.isAllowed(origin)) return refuse(errorResponse(EngineErrorCode.FORBIDDEN, []));
+    const cors = this.policy.headersFor(origin);
+    const wsError = checkWebSocketHandshake(req.headers);
+    if (wsError !== undefined) return refuse(wsError);
+    if (this.closed) return refuse(shuttingDown(cors));
+    const route = checkRequest(req, true, this.checkContext);
+    if (route.kind === "error") return refuse(errorResponse(route.code, cors));
+    if (route.kind === "session") {
+      const session = route.session;
+      // A second WebSocket for the same sid, or one during a running upgrade (PROTOCOL.md §2.7).
+      if (session.state === "closing") return refuse(errorResponse(EngineErrorCode.UNKNOWN_SID, cors));
+      if (session.state !== "open") return refuse(errorResponse(EngineErrorCode.BAD_REQUEST, cors));
+      return { accept: true, ticket: { kind: "probe", sid: session.id }, headers: [] };
+    }
+    const request = toHandshakeRequest(req, Date.now());
+    const allowed = runAllowRequest(this.options, request);
+    if (allowed instanceof Promise) return allowed.then((result) => this.handshakeDecision(request, result, cors));
+    return this.handshakeDecision(request, allowed, cors);
+  }
+
+  /** A WebSocket accepted by `checkUpgrade` is open. Returns its session, or null when refused after all. */
+  openSocket(port: WsPort, ticket: UpgradeTicket): EngineSession | null {
+    if (this.closed) {
+      port.close(1001, "server shutting down");
+      return null;
+    }
+    if (ticket.kind === "probe") {
+      const session = this.sessions.get(ticket.sid);
+      if (session !== undefined && attachProbe(session, port)) return session;
+      // The session closed or started another upgrade between the check and the open.
+      port.close(1008, "Session ID unknown");
+      return null;
+    }
+    const sid = ticket.sid;
+    const session = new EngineSession(sid, ticket.request, this, port);
+    this.sessions.set(sid, session);
+    port.send(openPacket(sid, [], this.options));
+    session.startHeartbeat(this.options.clock.now());
+    this.onConnection(session);
+    return session;
+  }
+
+  /**
+   * A WebSocket message for `session`. `data` is borrowed from the platform
+   * and valid only during this call: it is copied or decoded here.
+   */
+  socketMessage(session: EngineSession, port: WsPort, data: ArrayBuffer, isBinary: boolean): void {
+    const tooBig = data.byteLength > this.options.maxPayload;
+    if (port === session.polling?.probe) {
+      if (tooBig || isBinary) {
+        failUpgrade(session);
+        return;
+      }
+      onProbeText(session, Buffer.from(data).toString("utf8"));
+      return;
+    }
+    if (port !== session.ws) return;
+    if (tooBig) {
+      session.close("message too big");
+      return;
+    }
+    // A binary frame is always a message packet (PROTOCOL.md §2.3).
+    if (isBinary) {
+      session.onMessage(new Uint8Array(data.slice(0)));
+      return;
+    }
+    const packet = decodeTextPacket(Buffer.from(data).toString("utf8"));
+    if (packet === undefined) {
+      session.close("parse error");
+      return;
+    }
+    session.onPacket(packet);
+  }
+
+  /** A WebSocket of `session` closed (any cause). */
+  socketClosed(session: EngineSession, port: WsPort): void {
+    if (port === session.polling?.probe) onProbeClosed(session);
+    else if (port === session.ws) session.onTransportClosed();
+  }
+
+  /** SessionHost: the session is closed for good. */
+  forget(session: EngineSession): void {
+    if (this.sessions.get(session.id) === session) this.sessions.delete(session.id);
+    this.closing.delete(session.id);
+  }
+
+  /** SessionHost: the session is closed but still owes its client a close packet. */
+  retire(session: EngineSession): void {
+    this.sessions.delete(session.id);
+    this.closing.set(session.id, session);
+  }
+
+  /** SessionHost: keep the topic → polling sessions index (WebSocket sessions use platform topics). */
+  indexTopic(session: EngineSession, topic: string, add: boolean): void {
+    let set = this.pollTopics.get(topic);
+    if (add) {
+      if (set === undefined) {
+        set = new Set();
+        this.pollTopics.set(topic, set);
+      }
+      set.add(session);
+    } else if (set !== undefined) {
+      set.delete(session);
+      if (set.size === 0) this.pollTopics.delete(topic);
+    }
+  }
+
+  private pollingHandshake(req: EngineRequest, exchange: HttpExchange, cors: readonly HeaderPair[]): void {
+    const request = toHandshakeRequest(req, Date.now());
+    const allowed = runAllowRequest(this.options, request);
+    if (allowed instanceof Promise) {
+      allowed.then((result) => {
+        // The client may have gone, or the server closed, while the hook ran.
+        if (exchange.done) return;
+        if (this.closed) return send(exchange, shuttingDown(cors));
+        this.openPolling(request, exchange, cors, result);
+      });
+      return;
+    }
+    this.openPolling(request, exchange, cors, allowed);
+  }
+
+  private openPolling(
+    request: HandshakeRequest,
+    exchange: HttpExchange,
+    cors: readonly HeaderPair[],
+    allowed: true | string,
+  ): void {
+    if (allowed !== true) {
+      send(exchange, errorResponse(EngineErrorCode.FORBIDDEN, cors, allowed));
+      return;
+    }
+    const sid = generateSessionId();
+    const session = new EngineSession(sid, request, this, null);
+    this.sessions.set(sid, session);
+    const open = openPacket(sid, this.options.transports.includes("websocket") ? ["websocket"] : [], this.options);
+    session.polling!.push(open);
+    session.startHeartbeat(this.options.clock.now());
+    this.onConnection(session);
+    const cookie = sessionCookie(sid, this.options);
+    const headers = cookie === undefined ? cors : [...cors, cookie];
+    if (session.state === "closed") {
+      exchange.end("200 OK", headers, `${open}${SEPARATOR}1`);
+      return;
+    }
+    // Answers at once with the open packet and anything queued during onConnection.
+    handlePoll(session, exchange, headers);
+  }
+
+  private handshakeDecision(request: HandshakeRequest, allowed: true | string, cors: readonly HeaderPair[]): UpgradeDecision {
+    if (allowed !== true) return refuse(errorResponse(EngineErrorCode.FORBIDDEN, cors, allowed));
+    if (this.closed) return refuse(shuttingDown(cors));
+    // The sid is chosen now so the 101 response can carry the cookie.
+    const sid = generateSessionId();
+    const cookie = sessionCookie(sid, this.options);
+    return { accept: true, ticket: { kind: "handshake", request, sid }, headers: cookie === undefined ? [] : [cookie] };
+  }
+}
+
+function send(exchange: HttpExchange, response: { status: string; headers: readonly HeaderPair[]; body: string }): void {
+  exchange.end(response.status, response.headers, response.body);
+}
+
+function refuse(response: { status: string; headers: readonly HeaderPair[]; body: string }): UpgradeDecision {
+  return { accept: false, ...response };
+}
+
+function shuttingDown(cors: readonly HeaderPair[]) {
+  return errorResponse(EngineErrorCode.BAD_REQUEST, cors, "Server shutting down", 503);
+}

@@ -1,0 +1,98 @@
+import { ENGINE_ERRORS, EngineErrorCode, engineErrorBody, type HandshakeData } from "@cometa/protocol";
+import type { HandshakeRequest } from "./engine-connection.js";
+import type { ResolvedEngineOptions } from "./engine-options.js";
+import { StoredHandshakeRequest } from "./handshake-request.js";
+import type { EngineRequest, HeaderPair } from "./platform.js";
+
+/** An HTTP response the engine decided on, before any session exists. */
+export interface EngineResponse {
+  /** Full status line text, e.g. `"400 Bad Request"`. */
+  readonly status: string;
+  readonly headers: readonly HeaderPair[];
+  readonly body: string;
+}
+
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  400: "400 Bad Request",
+  403: "403 Forbidden",
+  426: "426 Upgrade Required",
+  503: "503 Service Unavailable",
+};
+
+const JSON_TYPE: HeaderPair = ["Content-Type", "application/json"];
+const FORBIDDEN = ENGINE_ERRORS[EngineErrorCode.FORBIDDEN].message;
+
+/** The JSON error response for an Engine.IO error code (PROTOCOL.md §2.9), with the request's CORS headers. */
+export function errorResponse(
+  code: EngineErrorCode,
+  cors: readonly HeaderPair[],
+  message?: string,
+  status?: number,
+): EngineResponse {
+  return {
+    status: STATUS_TEXT[status ?? ENGINE_ERRORS[code].status]!,
+    headers: [JSON_TYPE, ...cors],
+    body: engineErrorBody(code, message),
+  };
+}
+
+/** The request data a session keeps (copied, never borrowed; compact for long-lived sessions). */
+export function toHandshakeRequest(req: EngineRequest, time: number): HandshakeRequest {
+  return new StoredHandshakeRequest(req, time);
+}
+
+/** The `open` packet: `0` + the handshake JSON. */
+export function openPacket(sid: string, upgrades: readonly string[], options: ResolvedEngineOptions): string {
+  const data: HandshakeData = {
+    sid,
+    upgrades,
+    pingInterval: options.pingInterval,
+    pingTimeout: options.pingTimeout,
+    maxPayload: options.maxPayload,
+  };
+  return `0${JSON.stringify(data)}`;
+}
+
+/** `Set-Cookie` for the `io` cookie, or undefined when the option is off. */
+export function sessionCookie(sid: string, options: ResolvedEngineOptions): HeaderPair | undefined {
+  const c = options.cookie;
+  if (c === null) return undefined;
+  let value = `${c.name}=${sid}; Path=${c.path}`;
+  if (c.httpOnly) value += "; HttpOnly";
+  value += `; SameSite=${c.sameSite}`;
+  if (c.secure) value += "; Secure";
+  return ["Set-Cookie", value];
+}
+
+/**
+ * Run the `allowRequest` hook: `true` to accept, or the refusal message.
+ * Synchronous hooks stay synchronous (no promise allocated); a throw or a
+ * rejection refuses with "Forbidden" and never leaks the error text.
+ */
+export function runAllowRequest(
+  options: ResolvedEngineOptions,
+  request: HandshakeRequest,
+): true | string | Promise<true | string> {
+  const hook = options.allowRequest;
+  if (hook === null) return true;
+  let verdict: unknown;
+  try {
+    verdict = hook(request);
+  } catch {
+    return FORBIDDEN;
+  }
+  // Any thenable counts (a hook may return another library's promise).
+  if (isThenable(verdict)) return Promise.resolve(verdict).then(toAllowResult, () => FORBIDDEN);
+  return toAllowResult(verdict);
+}
+
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
+}
+
+function toAllowResult(verdict: unknown): true | string {
+  if (verdict === undefined || verdict === true) return true;
+  if (typeof verdict === "string") return verdict;
+  return FORBIDDEN;
+}

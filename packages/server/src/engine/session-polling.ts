@@ -1,0 +1,152 @@
+import type { HeaderPair, HttpExchange } from "./platform.js";
+import type { EngineSession } from "./session.js";
+import { decodePollingPayload } from "./wire.js";
+
+/**
+ * HTTP long-polling for one session (PROTOCOL.md §2.5, §2.8): at most one
+ * parked GET and one POST at a time; a GET takes everything buffered as one
+ * payload; a POST carries packets and gets `ok`.
+ */
+
+const GET_HEADERS: readonly HeaderPair[] = [
+  ["Content-Type", "text/plain; charset=UTF-8"],
+  ["Cache-Control", "no-store"],
+];
+const POST_HEADERS: readonly HeaderPair[] = [
+  ["Content-Type", "text/html"],
+  ["Cache-Control", "no-store"],
+];
+
+function withCors(base: readonly HeaderPair[], cors: readonly HeaderPair[]): readonly HeaderPair[] {
+  return cors.length === 0 ? base : [...base, ...cors];
+}
+
+/**
+ * Queue encoded polling entries (`4text`, `b<base64>`, `2`, …) and answer a
+ * parked GET with them. Volatile entries are dropped unless a GET is parked
+ * (the polling transport is writable only then). Returns false when dropped.
+ */
+export function enqueuePolling(session: EngineSession, entries: readonly string[], volatile: boolean): boolean {
+  const polling = session.polling;
+  if (polling === null) return false;
+  if (volatile && polling.get === null) return false;
+  // Never answer a parked GET with an empty payload (the client would read it as a parse error).
+  if (entries.length === 0) return true;
+  for (const entry of entries) polling.push(entry);
+  if (polling.get !== null) {
+    flushPoll(session);
+  } else if (polling.bytes > session.host.options.backpressureHardLimit) {
+    // The client stopped polling but keeps its session: bound the memory it can pin.
+    session.close("slow consumer");
+    return false;
+  }
+  return true;
+}
+
+/** Answer the parked GET with everything buffered. */
+export function flushPoll(session: EngineSession): void {
+  endPoll(session, session.polling!.drain());
+}
+
+/** Answer the parked GET with `body` and forget it. */
+export function endPoll(session: EngineSession, body: string): void {
+  const polling = session.polling!;
+  const exchange = polling.get!;
+  polling.get = null;
+  exchange.onAbort = null;
+  exchange.end("200 OK", polling.getHeaders, body);
+}
+
+/** A GET on an existing session. `cors` are the request's CORS headers (plus the cookie on a handshake). */
+export function handlePoll(session: EngineSession, exchange: HttpExchange, cors: readonly HeaderPair[]): void {
+  const polling = session.polling!;
+  if (session.state === "closing") {
+    // A server close is waiting for GETs: first what was queued before it, then the
+    // close packet alone. Like the reference: socket.io-client defers decoded messages
+    // to the next tick, so a close packet in the same payload would overtake them.
+    polling.get = exchange;
+    polling.getHeaders = withCors(GET_HEADERS, cors);
+    if (polling.buffer.length > 0) {
+      flushPoll(session);
+      return;
+    }
+    endPoll(session, "1");
+    session.finish("forced close");
+    return;
+  }
+  if (polling.get !== null) {
+    // Overlapping GETs: the new one gets 400, the parked one the close packet (reference behaviour).
+    exchange.end("400 Bad Request", cors, "");
+    session.close("transport error");
+    return;
+  }
+  polling.get = exchange;
+  polling.getHeaders = withCors(GET_HEADERS, cors);
+  if (polling.buffer.length > 0) {
+    flushPoll(session);
+    return;
+  }
+  // Probed upgrade: end every poll at once with a noop so the client can switch (PROTOCOL.md §2.7).
+  if (polling.probed) {
+    endPoll(session, "6");
+    return;
+  }
+  exchange.onAbort = () => {
+    // The client gave up on the poll: the reference treats it as a transport error.
+    polling.get = null;
+    session.close("transport error");
+  };
+}
+
+/** A POST on an existing session. `contentType` is the request's `Content-Type` header. */
+export function handlePost(
+  session: EngineSession,
+  exchange: HttpExchange,
+  cors: readonly HeaderPair[],
+  contentType: string | undefined,
+): void {
+  const polling = session.polling!;
+  if (session.state === "closing") {
+    // The session is gone for the server; the close packet waits for the next GET.
+    exchange.end("200 OK", withCors(POST_HEADERS, cors), "ok");
+    return;
+  }
+  if (polling.posting) {
+    exchange.end("400 Bad Request", cors, "");
+    session.close("transport error");
+    return;
+  }
+  // v4 payloads are text; a binary body is an EIO=3-style client or garbage (reference: 400 + session error).
+  if (contentType?.startsWith("application/octet-stream")) {
+    exchange.end("400 Bad Request", cors, "");
+    session.close("transport error");
+    return;
+  }
+  polling.posting = true;
+  exchange.onAbort = () => {
+    polling.posting = false;
+    session.close("transport error");
+  };
+  const { maxPayload, maxPacketsPerPayload } = session.host.options;
+  exchange.readBody(maxPayload, (body) => {
+    polling.posting = false;
+    exchange.onAbort = null;
+    if (body === null) {
+      // 413 already sent. The official client treats it as a transport error and reconnects.
+      session.close("transport error");
+      return;
+    }
+    if (session.state === "closed") return exchange.end("400 Bad Request", cors, "");
+    const packets = decodePollingPayload(body, maxPacketsPerPayload);
+    if (!Array.isArray(packets)) {
+      exchange.end("400 Bad Request", cors, "");
+      session.close("parse error");
+      return;
+    }
+    exchange.end("200 OK", withCors(POST_HEADERS, cors), "ok");
+    for (const packet of packets) {
+      if (session.state !== "open" && session.state !== "upgrading") return;
+      session.onPacket(packet);
+    }
+  });
+}

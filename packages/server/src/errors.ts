@@ -1,0 +1,70 @@
+import { CometaError } from "@cometa/protocol";
+
+/**
+ * Stable codes of the errors the Socket.IO layer creates.
+ *
+ * - Thrown (programmer misuse): `RESERVED_EVENT`, `INVALID_NAMESPACE_NAME`,
+ *   `INVALID_ARGUMENT`, `NOT_SUPPORTED`, `SERVER_CLOSED`.
+ * - Passed to ack callbacks / rejected promises (runtime outcomes):
+ *   `ACK_TIMEOUT`, `SOCKET_DISCONNECTED`.
+ */
+export type ServerErrorCode =
+  | "RESERVED_EVENT" // emit() of a lifecycle event name such as "connect" or "disconnect"
+  | "INVALID_NAMESPACE_NAME" // of() with a name containing control characters or too long
+  | "INVALID_ARGUMENT" // wrong argument type (e.g. a negative timeout)
+  | "NOT_SUPPORTED" // an operation a parent (dynamic) namespace or an adapter cannot do
+  | "SERVER_CLOSED" // listen()/attach() after close(), or attaching twice
+  | "ACK_TIMEOUT" // no acknowledgement before the timeout given to timeout(ms)
+  | "SOCKET_DISCONNECTED" // the socket disconnected while an acknowledgement was pending
+  | "CONNECTION_REFUSED"; // a middleware refused a namespace connection (see ConnectionRefusedError)
+
+/**
+ * An error created by the Socket.IO layer of `@cometa/server`.
+ *
+ * @example
+ * ```ts
+ * socket.timeout(1000).emit("ping", (err) => {
+ *   if (err instanceof ServerError && err.code === "ACK_TIMEOUT") retryLater();
+ * });
+ * ```
+ */
+export class ServerError extends CometaError<ServerErrorCode> {}
+
+/**
+ * The error an ack callback receives when its timeout expires (message as in
+ * Socket.IO). For a broadcast, `responses` holds the replies that did arrive.
+ */
+export class AckTimeoutError extends ServerError {
+  /** Broadcast acks: the replies received before the timeout. */
+  readonly responses?: unknown[];
+
+  constructor(responses?: unknown[]) {
+    super("ACK_TIMEOUT", "operation has timed out");
+    if (responses !== undefined) this.responses = responses;
+  }
+}
+
+/** The error an ack callback receives when its socket went away first. */
+export function socketDisconnectedError(): ServerError {
+  return new ServerError("SOCKET_DISCONNECTED", "socket has been disconnected");
+}
+
+/**
+ * What a middleware passes to `next()` to refuse a connection. Any `Error`
+ * works (its `message` and an optional `data` property are sent); this class
+ * just makes the `data` typed. The client receives CONNECT_ERROR
+ * `{message, data}` and surfaces it as `connect_error` with `err.data`.
+ *
+ * @example
+ * ```ts
+ * io.use((socket, next) => next(new ConnectionRefusedError("not authorized", { code: 401 })));
+ * ```
+ */
+export class ConnectionRefusedError extends ServerError {
+  readonly data?: unknown;
+
+  constructor(message: string, data?: unknown) {
+    super("CONNECTION_REFUSED", message);
+    if (data !== undefined) this.data = data;
+  }
+}

@@ -1,0 +1,79 @@
+import { msgpackCodec } from "@cometa/codec-msgpack";
+import { type Codec, textCodec } from "@cometa/protocol";
+import { type Clock, systemClock } from "./clock.js";
+import type { AdapterFactory } from "./cluster/adapter.js";
+import { InMemoryAdapter } from "./cluster/in-memory-adapter.js";
+import type { EngineOptions } from "./engine/engine-options.js";
+import { ServerError } from "./errors.js";
+
+/**
+ * Which Socket.IO parser the server speaks:
+ * - `"msgpack"` (default): `socket.io-msgpack-parser` wire format, one binary frame per packet;
+ * - `"text"`: Socket.IO's default parser (JSON + binary attachments);
+ * - `"auto"`: per connection, from its first packet (binary frame → msgpack, text → text);
+ * - a `Codec` object of your own.
+ */
+export type CodecOption = "msgpack" | "text" | "auto" | Codec;
+
+/** Options of `createServer()`: the Engine.IO options plus the Socket.IO layer's own. */
+export interface ServerOptions extends EngineOptions {
+  /** Socket.IO parser. Default `"msgpack"`. */
+  readonly codec?: CodecOption;
+  /** Adapter of each namespace (rooms and cluster fan-out). Default: in-memory. */
+  readonly adapter?: AdapterFactory;
+  /** A connection that joins no namespace within this many ms is closed. Default 45000. */
+  readonly connectTimeout?: number;
+  /** Most namespaces one connection may join (CONNECT_ERROR `Too many namespaces` beyond). Default 16. */
+  readonly maxNamespacesPerClient?: number;
+  /** Remove a dynamic child namespace once its last socket leaves. Default false. */
+  readonly cleanupEmptyChildNamespaces?: boolean;
+  /**
+   * Receives errors thrown (or rejected) by your listeners and middlewares, so
+   * one bad handler never takes the process down. Default: `console.error`.
+   */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** Options of the Socket.IO layer with defaults applied. */
+export interface ResolvedServerOptions {
+  /** The codec of every connection, or `"auto"`. */
+  readonly codec: Codec | "auto";
+  readonly adapter: AdapterFactory;
+  readonly connectTimeout: number;
+  readonly maxNamespacesPerClient: number;
+  readonly cleanupEmptyChildNamespaces: boolean;
+  readonly onError: (error: unknown) => void;
+  readonly clock: Clock;
+}
+
+/** Apply defaults; throws `ServerError` `INVALID_ARGUMENT` for impossible values. */
+export function resolveServerOptions(options: ServerOptions): ResolvedServerOptions {
+  return {
+    codec: resolveCodec(options.codec ?? "msgpack"),
+    adapter: options.adapter ?? ((nsp) => new InMemoryAdapter(nsp)),
+    connectTimeout: positive("connectTimeout", options.connectTimeout, 45_000),
+    maxNamespacesPerClient: positive("maxNamespacesPerClient", options.maxNamespacesPerClient, 16),
+    cleanupEmptyChildNamespaces: options.cleanupEmptyChildNamespaces ?? false,
+    onError: options.onError ?? ((error) => console.error("[cometa] error in a listener or middleware:", error)),
+    clock: options.clock ?? systemClock,
+  };
+}
+
+/** The codec for a connection whose first frame is `frame` (for `codec: "auto"`). */
+export function detectCodec(frame: string | Uint8Array): Codec {
+  return typeof frame === "string" ? textCodec : msgpackCodec;
+}
+
+function resolveCodec(codec: CodecOption): Codec | "auto" {
+  if (codec === "msgpack") return msgpackCodec;
+  if (codec === "text") return textCodec;
+  if (codec === "auto") return "auto";
+  if (typeof codec === "object" && codec !== null && typeof codec.encode === "function") return codec;
+  throw new ServerError("INVALID_ARGUMENT", `codec must be "msgpack", "text", "auto" or a Codec`);
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new ServerError("INVALID_ARGUMENT", `${name} must be a positive number`);
+  return value;
+}

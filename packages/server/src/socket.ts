@@ -1,0 +1,425 @@
+import {
+  type AllButLast,
+  type DefaultEventsMap,
+  type EventNames,
+  type EventNamesWithAck,
+  type EventParams,
+  type EventsMap,
+  type FirstAckArg,
+  type Packet,
+  PacketType,
+} from "@cometa/protocol";
+import { type AckEntry, CallbackAck, PromiseAck, TimedCallbackAck } from "./acks.js";
+import { assertEmittable, BroadcastOperator } from "./broadcast-operator.js";
+import type { Client } from "./client.js";
+import type { BroadcastFlags, LocalSocket, Room } from "./cluster/adapter.js";
+import type { DisconnectReason } from "./disconnect-reason.js";
+import type { EngineConnection, HandshakeRequest } from "./engine/engine-connection.js";
+import { createHandshake, type Handshake } from "./handshake.js";
+import { type ChainStep, runChain } from "./middleware-chain.js";
+import type { Namespace } from "./namespace.js";
+import { sendOptionsOf } from "./send-options.js";
+import { SocketEmitter } from "./socket-emitter.js";
+import { SocketListeners } from "./socket-listeners.js";
+import { createSocketId } from "./socket-id.js";
+import { namespaceTopic, roomTopic } from "./topic.js";
+
+/** A per-packet middleware (`socket.use`): sees `[event, ...args]`, calls `next()` or `next(err)`. */
+export type PacketMiddleware = ChainStep<[string, ...unknown[]]>;
+
+const NO_FLAGS: BroadcastFlags = Object.freeze({});
+
+/**
+ * One client's connection to one namespace (Socket.IO's server `Socket`).
+ *
+ * Memory matters here (the goal is ≤ 3 KiB per idle connection for the whole
+ * server): listener tables, ack maps, the handshake object and `data` are all
+ * allocated on first use, rooms live in the adapter, and there is no closure
+ * per socket.
+ *
+ * @example
+ * ```ts
+ * io.on("connection", (socket) => {
+ *   socket.join(`user:${socket.handshake.auth.userId}`);
+ *   socket.on("chat", (text, ack) => {
+ *     socket.to("lobby").emit("chat", socket.id, text);
+ *     ack({ stored: true });
+ *   });
+ *   socket.on("disconnect", (reason) => console.log(socket.id, "left:", reason));
+ * });
+ * ```
+ */
+export class Socket<
+    ListenEvents extends EventsMap = DefaultEventsMap,
+    EmitEvents extends EventsMap = ListenEvents,
+    ServerSideEvents extends EventsMap = DefaultEventsMap,
+    // biome-ignore lint/suspicious/noExplicitAny: untyped by default, like Socket.IO
+    SocketData = any,
+  >
+  extends SocketListeners<ListenEvents>
+  implements LocalSocket
+{
+  /** The socket id: 120 random bits, not the Engine.IO session id. Also the name of the socket's own room. */
+  readonly id: string;
+  private _connected = false;
+  /** The CONNECT auth payload until the handshake object is built (undefined when none was sent). */
+  private _auth: Record<string, unknown> | undefined;
+  private _handshake: Handshake | undefined = undefined;
+  private _data: SocketData | undefined = undefined;
+  private _acks: Map<number, AckEntry> | undefined = undefined;
+  private _fns: PacketMiddleware[] | undefined = undefined;
+
+  /** @internal Created by the namespace when a client sends CONNECT. */
+  constructor(
+    readonly nsp: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+    readonly client: Client,
+    auth: Record<string, unknown> | undefined,
+  ) {
+    super();
+    this.id = createSocketId();
+    this._auth = auth;
+  }
+
+  /** Headers, query, auth payload, address and time of the connection. */
+  get handshake(): Handshake {
+    if (this._handshake === undefined) {
+      // Built on first access: most sockets of a busy server never need it.
+      this._handshake = createHandshake(this.client.conn.request, this._auth ?? {});
+      this._auth = undefined;
+    }
+    return this._handshake;
+  }
+
+  /** Free-form per-socket data, shared with `fetchSockets()` results (must be serialisable for a cluster). */
+  get data(): SocketData {
+    if (this._data === undefined) this._data = {} as SocketData;
+    return this._data;
+  }
+
+  set data(value: SocketData) {
+    this._data = value;
+  }
+
+  /** Whether the socket is connected to its namespace. */
+  get connected(): boolean {
+    return this._connected;
+  }
+
+  /** Whether the socket is not (or no longer) connected. */
+  get disconnected(): boolean {
+    return !this._connected;
+  }
+
+  /** The Engine.IO session under this socket (shared by the client's other namespaces). */
+  get conn(): EngineConnection {
+    return this.client.conn;
+  }
+
+  /** The HTTP request that opened the session (headers, query, url, address; copied by the engine). */
+  get request(): HandshakeRequest {
+    return this.client.conn.request;
+  }
+
+  /** Always false: connection state recovery is not supported (Socket.IO compatibility). */
+  get recovered(): boolean {
+    return false;
+  }
+
+  /** Rooms of the socket, its own id included (a snapshot). */
+  get rooms(): Set<Room> {
+    const joined = this.nsp.adapter.socketRooms(this.id);
+    const rooms = new Set<Room>([this.id]);
+    if (joined !== undefined) for (const room of joined) rooms.add(room);
+    return rooms;
+  }
+
+  // ── emitting ────────────────────────────────────────────────────────────
+
+  /**
+   * Send an event to this client. A trailing callback asks for an ack and is
+   * called with the client's reply.
+   *
+   * @throws ServerError `RESERVED_EVENT` for a lifecycle event name.
+   */
+  emit<Ev extends EventNames<EmitEvents>>(event: Ev, ...args: EventParams<EmitEvents, Ev>): boolean {
+    return this.emitWithFlags(NO_FLAGS, event, args);
+  }
+
+  /** Send an event and resolve with the first argument of the client's ack. */
+  emitWithAck<Ev extends EventNamesWithAck<EmitEvents>>(
+    event: Ev,
+    ...args: AllButLast<EventParams<EmitEvents, Ev>>
+  ): Promise<FirstAckArg<EmitEvents, Ev>> {
+    return this.emitWithAckWithFlags(NO_FLAGS, event, args) as Promise<FirstAckArg<EmitEvents, Ev>>;
+  }
+
+  /** Emit a `message` event (Socket.IO `send`). */
+  send(...args: unknown[]): this {
+    this.emitWithFlags(NO_FLAGS, "message", args);
+    return this;
+  }
+
+  /** Alias of {@link send}. */
+  write(...args: unknown[]): this {
+    return this.send(...args);
+  }
+
+  /** A view whose acks time out after `ms`; its callbacks get `err` first. */
+  timeout(ms: number): SocketEmitter<EmitEvents, SocketData, true> {
+    return new SocketEmitter<EmitEvents, SocketData, false>(this, NO_FLAGS).timeout(ms);
+  }
+
+  /** A view whose emits are dropped if the client cannot take them right now. */
+  get volatile(): SocketEmitter<EmitEvents, SocketData> {
+    return new SocketEmitter(this, { volatile: true });
+  }
+
+  /** A view with a per-message deflate hint. */
+  compress(compress: boolean): SocketEmitter<EmitEvents, SocketData> {
+    return new SocketEmitter(this, { compress });
+  }
+
+  /** Broadcast to every other socket of the namespace. */
+  get broadcast(): BroadcastOperator<EmitEvents, SocketData> {
+    return this.broadcastWithFlags(NO_FLAGS);
+  }
+
+  /** Broadcast to every other socket on this node only. */
+  get local(): BroadcastOperator<EmitEvents, SocketData> {
+    return this.broadcastWithFlags({ local: true });
+  }
+
+  /** Broadcast to `room` (or several), excluding this socket. */
+  to(room: Room | readonly Room[]): BroadcastOperator<EmitEvents, SocketData> {
+    return this.broadcast.to(room);
+  }
+
+  /** Alias of {@link to}. */
+  in(room: Room | readonly Room[]): BroadcastOperator<EmitEvents, SocketData> {
+    return this.broadcast.to(room);
+  }
+
+  /** Broadcast to every other socket except those in `room`. */
+  except(room: Room | readonly Room[]): BroadcastOperator<EmitEvents, SocketData> {
+    return this.broadcast.except(room);
+  }
+
+  /** @internal */
+  emitWithFlags(flags: BroadcastFlags, event: string, args: unknown[]): boolean {
+    assertEmittable(event);
+    const data: unknown[] = [event, ...args];
+    const packet: Packet = { type: PacketType.EVENT, nsp: this.nsp.name, data };
+    const last = data[data.length - 1];
+    if (typeof last === "function") {
+      data.pop();
+      const id = this.nsp.nextAckId();
+      packet.id = id;
+      const callback = last as (...a: unknown[]) => void;
+      this.registerAck(
+        id,
+        flags.timeout === undefined
+          ? new CallbackAck(callback)
+          : new TimedCallbackAck(callback, this, id, flags.timeout, this.nsp.server.clock),
+      );
+    }
+    this.notifyOutgoing(data);
+    return this.sendPacket(packet, flags);
+  }
+
+  /** @internal */
+  emitWithAckWithFlags(flags: BroadcastFlags, event: string, args: unknown[]): Promise<unknown> {
+    assertEmittable(event);
+    return new Promise((resolve, reject) => {
+      const id = this.nsp.nextAckId();
+      const entry = new PromiseAck(resolve, reject, this.nsp.server.clock);
+      if (flags.timeout !== undefined) entry.arm(this, id, flags.timeout);
+      this.registerAck(id, entry);
+      const data: unknown[] = [event, ...args];
+      this.notifyOutgoing(data);
+      this.sendPacket({ type: PacketType.EVENT, nsp: this.nsp.name, data, id }, flags);
+    });
+  }
+
+  /** @internal */
+  broadcastWithFlags(flags: BroadcastFlags): BroadcastOperator<EmitEvents, SocketData> {
+    return new BroadcastOperator(this.nsp, undefined, new Set([this.id]), flags);
+  }
+
+  // ── rooms ───────────────────────────────────────────────────────────────
+
+  /** Join a room (or several). Joining is local and immediate. */
+  join(rooms: Room | readonly Room[]): void {
+    const adapter = this.nsp.adapter;
+    if (typeof rooms === "string") {
+      adapter.addAll(this.id, [rooms]);
+      this.subscribeRoom(rooms);
+      return;
+    }
+    adapter.addAll(this.id, rooms);
+    for (const room of rooms) this.subscribeRoom(room);
+  }
+
+  /** Leave a room. */
+  leave(room: Room): void {
+    this.nsp.adapter.del(this.id, room);
+    if (room !== this.id && !this.client.closing) this.conn.unsubscribe(this.roomTopic(room));
+  }
+
+  /**
+   * Disconnect from the namespace (the client gets `io server disconnect` and
+   * does not reconnect). With `close`, close the whole connection and every
+   * namespace on it.
+   */
+  disconnect(close = false): this {
+    if (!this._connected) return this;
+    if (close) {
+      this.client.disconnectAll();
+      return this;
+    }
+    this.sendPacket({ type: PacketType.DISCONNECT, nsp: this.nsp.name }, NO_FLAGS);
+    this._onclose("server namespace disconnect");
+    return this;
+  }
+
+  // ── listeners ───────────────────────────────────────────────────────────
+
+  /** Register a per-packet middleware: it sees `[event, ...args]` before any listener. */
+  use(fn: PacketMiddleware): this {
+    if (this._fns === undefined) this._fns = [];
+    this._fns.push(fn);
+    return this;
+  }
+
+  // ── internals (called by the namespace, the client and fan-out) ────────
+
+  /** @internal The namespace accepted the socket: reply CONNECT and subscribe to the namespace topic. */
+  _onconnect(): void {
+    this._connected = true;
+    if (this.hasOutgoingListeners()) this.nsp.outgoingListeners++;
+    const codec = this.client.codec!;
+    this.conn.subscribe(namespaceTopic(this.nsp.server.topicPrefix, codec.name, this.nsp.name));
+    this.sendPacket({ type: PacketType.CONNECT, nsp: this.nsp.name, data: { sid: this.id } }, NO_FLAGS);
+  }
+
+  /** @internal A packet for this namespace arrived. */
+  _onpacket(packet: Packet): void {
+    if (!this._connected) return;
+    if (packet.type === PacketType.EVENT) this.onEvent(packet);
+    else if (packet.type === PacketType.ACK) this.onAck(packet);
+    else if (packet.type === PacketType.DISCONNECT) this._onclose("client namespace disconnect");
+  }
+
+  /** @internal The socket is gone: `disconnecting`, leave rooms, `disconnect`. */
+  _onclose(reason: DisconnectReason, description?: unknown): void {
+    if (!this._connected) return;
+    this.dispatch("disconnecting", [reason, description]);
+    const acks = this._acks;
+    this._acks = undefined;
+    this._leaveAll();
+    if (this.hasOutgoingListeners()) this.nsp.outgoingListeners--;
+    if (!this.client.closing) {
+      this.conn.unsubscribe(namespaceTopic(this.nsp.server.topicPrefix, this.client.codec!.name, this.nsp.name));
+    }
+    this.nsp._remove(this);
+    this.client._remove(this);
+    this._connected = false;
+    if (acks !== undefined) for (const entry of acks.values()) entry.gone();
+    this.dispatch("disconnect", [reason, description]);
+  }
+
+  /** @internal Leave every room (and its topic while the connection lives). */
+  _leaveAll(): void {
+    const adapter = this.nsp.adapter;
+    const joined = adapter.socketRooms(this.id);
+    if (joined === undefined) return;
+    const rooms = Array.from(joined);
+    adapter.delAll(this.id);
+    if (this.client.closing) return; // the engine drops a closed session's subscriptions itself
+    for (const room of rooms) this.conn.unsubscribe(this.roomTopic(room));
+  }
+
+  /** @internal */
+  registerAck(id: number, entry: AckEntry): void {
+    if (this._acks === undefined) this._acks = new Map();
+    this._acks.set(id, entry);
+  }
+
+  /** @internal */
+  deleteAck(id: number): void {
+    const acks = this._acks;
+    if (acks === undefined) return;
+    acks.delete(id);
+    if (acks.size === 0) this._acks = undefined;
+  }
+
+  protected override outgoingListenersChanged(delta: 1 | -1): void {
+    // Counted only while connected: _onconnect/_onclose account for listeners added before or kept after.
+    if (this._connected) this.nsp.outgoingListeners += delta;
+  }
+
+  protected override listenerFailed(error: unknown): void {
+    this.nsp.server.reportError(error);
+  }
+
+  /** @internal Errors from ack callbacks run by timers. */
+  reportError(error: unknown): void {
+    this.nsp.server.reportError(error);
+  }
+
+  private sendPacket(packet: Packet, flags: BroadcastFlags): boolean {
+    if (!this._connected && packet.type !== PacketType.CONNECT) return false;
+    return this.conn.send(this.client.codec!.encode(packet), sendOptionsOf(flags));
+  }
+
+  private subscribeRoom(room: Room): void {
+    // The own-id room has no topic: broadcasts to it are sent directly.
+    if (room !== this.id && !this.client.closing) this.conn.subscribe(this.roomTopic(room));
+  }
+
+  private roomTopic(room: Room): string {
+    return roomTopic(this.nsp.server.topicPrefix, this.client.codec!.name, this.nsp.name, room);
+  }
+
+  private onEvent(packet: Packet): void {
+    const data = packet.data as unknown[];
+    if (packet.id !== undefined) data.push(this.ackResponder(packet.id));
+    if (this._fns === undefined) this.dispatchEvent(data);
+    else this.runPacketMiddlewares(data);
+  }
+
+  private runPacketMiddlewares(data: unknown[]): void {
+    runChain(
+      this._fns!,
+      data as [string, ...unknown[]],
+      (err, thrown) => {
+        // This may run from a timer (async middleware): keep listener errors inside the server.
+        try {
+          if (err === undefined) this.dispatchEvent(data);
+          else if (!thrown && this.hasListeners("error")) this.dispatch("error", [err]);
+          else this.nsp.server.reportError(err);
+        } catch (error) {
+          this.nsp.server.reportError(error);
+        }
+      },
+      () => this._connected,
+    );
+  }
+
+  private onAck(packet: Packet): void {
+    const id = packet.id!;
+    const entry = this._acks?.get(id);
+    if (entry === undefined) return; // unknown, late (timed out) or duplicate: ignored
+    this.deleteAck(id);
+    entry.reply(packet.data as unknown[]);
+  }
+
+  /** The function a listener calls to answer an ack request; a second call is ignored. */
+  private ackResponder(id: number): (...args: unknown[]) => void {
+    let sent = false;
+    return (...args: unknown[]): void => {
+      if (sent) return;
+      sent = true;
+      this.sendPacket({ type: PacketType.ACK, nsp: this.nsp.name, id, data: args }, NO_FLAGS);
+    };
+  }
+}

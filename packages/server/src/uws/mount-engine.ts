@@ -1,0 +1,168 @@
+import { CometaError } from "@cometa/protocol";
+import type { HttpRequest, HttpResponse, us_socket_context_t, WebSocket } from "uWebSockets.js";
+import { Engine, type UpgradeDecision } from "../engine/engine.js";
+import type { EngineServer } from "../engine/engine-connection.js";
+import { type EngineOptions, type ResolvedEngineOptions, resolveEngineOptions } from "../engine/engine-options.js";
+import type { EnginePlatform } from "../engine/platform.js";
+import { copyRequest, UwsHttpExchange } from "./http-exchange.js";
+import { loadUws } from "./load-uws.js";
+import { closeListeners, closeOwnedConnections, type UwsApp } from "./uws-app.js";
+import { UwsSocket, type UwsUserData } from "./uws-socket.js";
+
+/**
+ * Register the Engine.IO endpoint (`options.path`, HTTP long-polling and
+ * WebSocket) on an existing uWS app; the app's other routes keep working on
+ * the same port. Returns the engine as the Socket.IO layer drives it.
+ *
+ * @example
+ * ```ts
+ * const app = createUwsApp();
+ * app.get("/health", (res) => res.end("ok"));
+ * const engine = mountEngine(app, { cors: { origin: ["https://app.example"] } });
+ * engine.onConnection = (conn) => { conn.onMessage = (frame) => conn.send([frame]); };
+ * await listen(app, 3000);
+ * ```
+ */
+export function mountEngine(app: UwsApp, options: EngineOptions = {}): EngineServer {
+  return attachEngine(app, resolveEngineOptions(options));
+}
+
+/** Thrown when a path already has an engine on this app (uWS would silently keep the first routes). */
+export class EngineMountError extends CometaError<"ENGINE_ALREADY_MOUNTED"> {}
+
+const mountedPaths = new WeakMap<UwsApp, Set<string>>();
+
+/** `mountEngine` with resolved options, returning the full `Engine` (tests, the Socket.IO layer's internals). */
+export function attachEngine(app: UwsApp, options: ResolvedEngineOptions): Engine {
+  let paths = mountedPaths.get(app);
+  if (paths === undefined) {
+    paths = new Set();
+    mountedPaths.set(app, paths);
+  }
+  if (paths.has(options.path)) {
+    throw new EngineMountError("ENGINE_ALREADY_MOUNTED", `an engine is already mounted at ${options.path} on this app`);
+  }
+  paths.add(options.path);
+  const uws = loadUws({ allowFallback: true });
+  const platform: EnginePlatform = {
+    publish: (topic, data, compress) => {
+      app.publish(topic, data, typeof data !== "string", compress === true);
+    },
+    stopListening: () => closeListeners(app),
+    dropConnections: () => closeOwnedConnections(app),
+  };
+  const engine = new Engine(options, platform);
+  app.ws<UwsUserData>(options.path, {
+    compression: options.perMessageDeflate ? uws.SHARED_COMPRESSOR | uws.SHARED_DECOMPRESSOR : uws.DISABLED,
+    // A little headroom above maxPayload, so an oversized message reaches our
+    // handler and gets a visible 1009 close instead of uWS's silent cut (1006).
+    maxPayloadLength: options.maxPayload + Math.min(options.maxPayload, 1024 * 1024),
+    // uWS skips (drops) sends above this; the engine then disconnects the socket as a slow consumer.
+    maxBackpressure: options.backpressureHardLimit,
+    // Liveness is the Engine.IO heartbeat's job.
+    idleTimeout: 0,
+    sendPingsAutomatically: false,
+    upgrade: (res, req, context) => onUpgrade(engine, options, res, req, context),
+    open: (ws) => {
+      const port = ws.getUserData().port;
+      port.ws = ws;
+      const ticket = port.ticket!;
+      port.ticket = null;
+      port.session = engine.openSocket(port, ticket);
+    },
+    message: (ws, message, isBinary) => {
+      const port = ws.getUserData().port;
+      if (port.session !== null) engine.socketMessage(port.session, port, message, isBinary);
+    },
+    close: (ws) => onClose(engine, ws),
+  });
+  // A non-upgrade request on the WebSocket route falls through to this route,
+  // so it gets an Engine.IO JSON error instead of uWS's bare TCP close.
+  app.any(options.path, (res, req) => {
+    // The exchange registers onAborted before anything else can fail.
+    const exchange = new UwsHttpExchange(res, req.getHeader("content-length"));
+    try {
+      engine.handleHttp(copyRequest(req, res), exchange);
+    } catch (error) {
+      // A bug or a throwing user callback: answer, then let the error surface as usual.
+      exchange.end("500 Internal Server Error", [], "");
+      throw error;
+    }
+  });
+  return engine;
+}
+
+function onUpgrade(
+  engine: Engine,
+  options: ResolvedEngineOptions,
+  res: HttpResponse,
+  req: HttpRequest,
+  context: us_socket_context_t,
+): void {
+  // Everything from `req` is copied now: it is gone after this function returns.
+  const request = copyRequest(req, res);
+  let aborted = false;
+  // Registered first, so an exception below can never leave uWS with an
+  // unanswered request and no abort handler (which aborts the process).
+  res.onAborted(() => {
+    aborted = true;
+  });
+  let decision: UpgradeDecision | Promise<UpgradeDecision>;
+  try {
+    decision = engine.checkUpgrade(request);
+  } catch (error) {
+    res.writeStatus("500 Internal Server Error").end("", true);
+    throw error;
+  }
+  if (!(decision instanceof Promise)) {
+    applyUpgrade(res, decision, request.headers, options, context);
+    return;
+  }
+  decision.then((d) => {
+    if (aborted) return;
+    res.cork(() => applyUpgrade(res, d, request.headers, options, context));
+  });
+}
+
+function applyUpgrade(
+  res: HttpResponse,
+  decision: UpgradeDecision,
+  headers: Readonly<Record<string, string>>,
+  options: ResolvedEngineOptions,
+  context: us_socket_context_t,
+): void {
+  if (!decision.accept) {
+    res.writeStatus(decision.status);
+    for (const [name, value] of decision.headers) res.writeHeader(name, value);
+    res.end(decision.body, true);
+    return;
+  }
+  if (decision.headers.length > 0) {
+    // Custom headers on a 101 need the status line written first (uWS rule).
+    res.writeStatus("101 Switching Protocols");
+    for (const [name, value] of decision.headers) res.writeHeader(name, value);
+  }
+  const userData: UwsUserData = { port: new UwsSocket(decision.ticket) };
+  res.upgrade(
+    userData,
+    headers["sec-websocket-key"]!,
+    firstProtocol(headers["sec-websocket-protocol"]),
+    options.perMessageDeflate ? (headers["sec-websocket-extensions"] ?? "") : "",
+    context,
+  );
+}
+
+/** Engine.IO uses no subprotocol; like `ws`, accept the client's first one so its handshake succeeds. */
+function firstProtocol(header: string | undefined): string {
+  if (!header) return "";
+  const comma = header.indexOf(",");
+  return (comma === -1 ? header : header.slice(0, comma)).trim();
+}
+
+function onClose(engine: Engine, ws: WebSocket<UwsUserData>): void {
+  const port = ws.getUserData().port;
+  const session = port.session;
+  port.ws = null;
+  port.session = null;
+  if (session !== null) engine.socketClosed(session, port);
+}
