@@ -1,0 +1,162 @@
+/**
+ * Codec benchmark (not a test): encode and decode ops/s of EVENT packets of
+ * about 100 B, 1 KB and 64 KB for
+ *   - our msgpackr codec and our lite codec (hardening on, default limits),
+ *   - socket.io-msgpack-parser 3.0.2 (notepack.io 2.2), the reference,
+ *   - our text codec and socket.io-parser 4.2 (the Socket.IO default parser).
+ * Warmup, then ROUNDS interleaved rounds of SLICE_MS per case; the table shows
+ * the median and the ratio to socket.io-msgpack-parser.
+ *
+ * Run: `pnpm bench` in packages/codec-msgpack.
+ */
+import { createRequire } from "node:module";
+import * as protocol from "@cometa/protocol";
+import type { Codec, Frame, Packet } from "@cometa/protocol";
+import { liteMsgpackCodec } from "../src/lite/index.js";
+import { msgpackCodec } from "../src/msgpack-codec.js";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const SLICE_MS = Number(process.env.BENCH_SLICE_MS ?? 120);
+const WARMUP_MS = 300;
+
+interface Emitterish {
+  on(event: "decoded", listener: (packet: unknown) => void): void;
+  add(chunk: unknown): void;
+}
+interface ReferenceParser {
+  Encoder: new () => { encode(packet: unknown): unknown[] };
+  Decoder: new () => Emitterish;
+}
+
+const require = createRequire(import.meta.url);
+const msgpackParser = require("socket.io-msgpack-parser") as ReferenceParser;
+// socket.io-parser is a devDependency of @cometa/protocol; borrow it from there.
+const requireFromProtocol = createRequire(new URL("../../protocol/package.json", import.meta.url));
+const textParser = requireFromProtocol("socket.io-parser") as ReferenceParser;
+
+/** One measured implementation: how to encode a packet and how to decode its frames. */
+interface Contender {
+  readonly name: string;
+  encode(packet: Packet): unknown[];
+  decoder(): (frames: unknown[]) => unknown;
+}
+
+function ours(name: string, codec: Codec): Contender {
+  return {
+    name,
+    encode: (packet) => codec.encode(packet),
+    decoder() {
+      const decoder = codec.createDecoder();
+      return (frames) => {
+        let result: unknown;
+        for (const frame of frames) result = decoder.add(frame as Frame);
+        return result;
+      };
+    },
+  };
+}
+
+function reference(name: string, parser: ReferenceParser): Contender {
+  const encoder = new parser.Encoder();
+  return {
+    name,
+    encode: (packet) => encoder.encode(packet),
+    decoder() {
+      const decoder = new parser.Decoder();
+      let last: unknown;
+      decoder.on("decoded", (packet) => {
+        last = packet;
+      });
+      return (frames) => {
+        for (const frame of frames) decoder.add(frame);
+        return last;
+      };
+    },
+  };
+}
+
+const REFERENCE = "socket.io-msgpack-parser";
+const contenders: Contender[] = [
+  ours("cometa msgpack", msgpackCodec),
+  ours("cometa msgpack/lite", liteMsgpackCodec),
+  reference(REFERENCE, msgpackParser),
+];
+const textCodec = (protocol as { textCodec?: Codec }).textCodec;
+if (textCodec) contenders.push(ours("cometa text", textCodec));
+contenders.push(reference("socket.io-parser (text)", textParser));
+
+/** A chat-like record: short strings, numbers, a boolean, a nested array. */
+function record(i: number): Record<string, unknown> {
+  return { id: 100_000 + i, user: `user-${i % 97}`, text: `message number ${i}: hello wörld`, ts: 1_700_000_000_000 + i, read: i % 2 === 0, tags: ["a", "bb"] };
+}
+const packets: readonly (readonly [string, Packet])[] = [
+  ["~100 B", { type: 2, nsp: "/", data: ["chat:message", { room: "lobby", user: "alice", text: "hello there, how are you today?", ts: 1_700_000_000_000 }] }],
+  ["~1 KB", { type: 2, nsp: "/chat", data: ["history", Array.from({ length: 9 }, (_, i) => record(i))], id: 42 }],
+  ["~64 KB", { type: 2, nsp: "/chat", data: ["bulk", Array.from({ length: 580 }, (_, i) => record(i))] }],
+];
+
+interface Case {
+  readonly size: string;
+  readonly op: "encode" | "decode";
+  readonly contender: string;
+  readonly run: () => unknown;
+  readonly samples: number[];
+}
+
+const cases: Case[] = [];
+const sizes = new Map<string, number>();
+for (const [size, packet] of packets) {
+  sizes.set(size, (msgpackCodec.encode(packet)[0] as Uint8Array).length);
+  for (const c of contenders) {
+    const frames = c.encode(packet);
+    const decode = c.decoder();
+    cases.push({ size, op: "encode", contender: c.name, run: () => c.encode(packet), samples: [] });
+    cases.push({ size, op: "decode", contender: c.name, run: () => decode(frames), samples: [] });
+  }
+}
+
+let sink = 0;
+/** Run `fn` for about `ms` milliseconds; returns ops/s. */
+function measure(fn: () => unknown, ms: number): number {
+  const budget = BigInt(ms) * 1_000_000n;
+  const start = process.hrtime.bigint();
+  let ops = 0;
+  let batch = 1;
+  let elapsed = 0n;
+  while (elapsed < budget) {
+    for (let i = 0; i < batch; i++) if (fn() !== undefined) sink++;
+    ops += batch;
+    elapsed = process.hrtime.bigint() - start;
+    if (batch < 1024) batch *= 2;
+  }
+  return (ops * 1e9) / Number(elapsed);
+}
+
+console.log(`Node ${process.version}, ${ROUNDS} rounds × ${SLICE_MS} ms per case, median ops/s`);
+for (const c of cases) measure(c.run, WARMUP_MS / 3);
+for (let round = 0; round < ROUNDS; round++) {
+  for (const c of cases) c.samples.push(measure(c.run, SLICE_MS));
+  process.stdout.write(`round ${round + 1}/${ROUNDS}\r`);
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
+};
+const rows: string[][] = [["payload", "op", "codec", "ops/s", "vs msgpack-parser"]];
+for (const [size] of packets) {
+  for (const op of ["encode", "decode"] as const) {
+    const group = cases.filter((c) => c.size === size && c.op === op);
+    const ref = median(group.find((c) => c.contender === REFERENCE)!.samples);
+    for (const c of group) {
+      const ops = median(c.samples);
+      rows.push([`${size} (${sizes.get(size)} B)`, op, c.contender, Math.round(ops).toLocaleString("en-US"), `${(ops / ref).toFixed(2)}×`]);
+    }
+  }
+}
+const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+for (const [i, r] of rows.entries()) {
+  console.log(`| ${r.map((cell, j) => (j >= 3 ? cell.padStart(widths[j]!) : cell.padEnd(widths[j]!))).join(" | ")} |`);
+  if (i === 0) console.log(`|${widths.map((w, j) => (j >= 3 ? `${"-".repeat(w + 1)}:` : "-".repeat(w + 2))).join("|")}|`);
+}
+if (sink < 0) console.log(sink);

@@ -1,0 +1,13 @@
+/**
+ * `@cometa/codec-msgpack/lite`: the browser-sized MessagePack codec. No
+ * dependencies besides `@cometa/protocol`, no Node built-ins, no msgpackr;
+ * wire-identical to the msgpackr-based `msgpackCodec` and hardened the same way.
+ *
+ * @example
+ * ```ts
+ * import { liteMsgpackCodec } from "@cometa/codec-msgpack/lite";
+ * const socket = connect(url, { codec: liteMsgpackCodec });
+ * ```
+ */
+export { createLiteMsgpackCodec, liteMsgpackCodec } from "./lite-codec.js";
+export { MsgpackCodecError, type MsgpackCodecOptions } from "./codec-options.js";
