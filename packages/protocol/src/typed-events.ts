@@ -33,11 +33,20 @@ export type EventListener<Map extends EventsMap, Ev extends EventNames<Map>> = M
 /** The argument list of one event. */
 export type EventParams<Map extends EventsMap, Ev extends EventNames<Map>> = Parameters<Map[Ev]>;
 
-/** The last element of a tuple, or never. */
-export type Last<T extends readonly unknown[]> = T extends readonly [...unknown[], infer L] ? L : never;
+/** True for arrays of unknown length (`any[]`, `string[]`), false for tuples. */
+type IsOpenArray<T extends readonly unknown[]> = number extends T["length"] ? true : false;
 
-/** A tuple without its last element. */
-export type AllButLast<T extends readonly unknown[]> = T extends readonly [...infer H, unknown] ? H : never;
+/**
+ * The last element of a tuple, or never for an empty tuple. For an open array
+ * (an untyped map's `any[]`) it is the element type, so untyped code stays
+ * untyped instead of becoming uncallable.
+ */
+export type Last<T extends readonly unknown[]> =
+  IsOpenArray<T> extends true ? T[number] : T extends readonly [...unknown[], infer L] ? L : never;
+
+/** A tuple without its last element (an open array stays as it is). */
+export type AllButLast<T extends readonly unknown[]> =
+  IsOpenArray<T> extends true ? T : T extends readonly [...infer H, unknown] ? H : never;
 
 /** The ack callback of an event's argument list, if its last argument is a function. */
 // biome-ignore lint/suspicious/noExplicitAny: matching any callback shape
@@ -49,7 +58,12 @@ export type AckArgs<Args extends readonly unknown[]> = AckCallbackOf<Args> exten
 
 /** Events whose last argument is an ack callback. */
 export type EventNamesWithAck<Map extends EventsMap> = {
-  [K in EventNames<Map>]: [AckCallbackOf<Parameters<Map[K]>>] extends [never] ? never : K;
+  // An untyped event (open argument array) may carry an ack.
+  [K in EventNames<Map>]: IsOpenArray<Parameters<Map[K]>> extends true
+    ? K
+    : [AckCallbackOf<Parameters<Map[K]>>] extends [never]
+      ? never
+      : K;
 }[EventNames<Map>];
 
 /**
@@ -57,12 +71,13 @@ export type EventNamesWithAck<Map extends EventsMap> = {
  * Socket.IO prepends an `err` argument to the callback; this type is the
  * value *after* that error slot is removed.
  */
-export type FirstAckArg<Map extends EventsMap, Ev extends EventNames<Map>> = AckArgs<Parameters<Map[Ev]>> extends [
-  infer First,
-  ...unknown[],
-]
-  ? First
-  : void;
+export type FirstAckArg<Map extends EventsMap, Ev extends EventNames<Map>> =
+  // biome-ignore lint/suspicious/noExplicitAny: an untyped map resolves with any, as in Socket.IO
+  IsOpenArray<AckArgs<Parameters<Map[Ev]>>> extends true
+    ? any
+    : AckArgs<Parameters<Map[Ev]>> extends [infer First, ...unknown[]]
+      ? First
+      : void;
 
 /**
  * The first argument of an ack callback that is not the `err` slot added by

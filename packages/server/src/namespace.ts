@@ -318,7 +318,7 @@ export class Namespace<
       if (thrown) this.server.reportError(failure);
       const err = thrown ? new Error("server error") : failure;
       if (client.closed || err !== undefined) {
-        socket._leaveAll(); // rooms a middleware may have joined
+        socket._discard(); // also leaves the rooms a middleware may have joined
         if (err !== undefined && !client.closed) client.refuse(this.name, err);
         done(undefined);
         return;

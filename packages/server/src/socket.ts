@@ -9,8 +9,8 @@ import {
   type Packet,
   PacketType,
 } from "@cometa/protocol";
-import { type AckEntry, CallbackAck, PromiseAck, TimedCallbackAck } from "./acks.js";
-import { assertEmittable, BroadcastOperator } from "./broadcast-operator.js";
+import type { AckEntry } from "./acks.js";
+import { BroadcastOperator } from "./broadcast-operator.js";
 import type { Client } from "./client.js";
 import type { BroadcastFlags, LocalSocket, Room } from "./cluster/adapter.js";
 import type { DisconnectReason } from "./disconnect-reason.js";
@@ -19,10 +19,14 @@ import { createHandshake, type Handshake } from "./handshake.js";
 import { type ChainStep, runChain } from "./middleware-chain.js";
 import type { Namespace } from "./namespace.js";
 import { sendOptionsOf } from "./send-options.js";
+import { ackResponder, emitEvent, emitEventWithAck } from "./socket-emit.js";
 import { SocketEmitter } from "./socket-emitter.js";
 import { SocketListeners } from "./socket-listeners.js";
 import { createSocketId } from "./socket-id.js";
 import { namespaceTopic, roomTopic } from "./topic.js";
+
+/** Lifecycle of a socket: middlewares running, connected, gone. */
+type SocketState = "pending" | "connected" | "closed";
 
 /** A per-packet middleware (`socket.use`): sees `[event, ...args]`, calls `next()` or `next(err)`. */
 export type PacketMiddleware = ChainStep<[string, ...unknown[]]>;
@@ -61,7 +65,8 @@ export class Socket<
 {
   /** The socket id: 120 random bits, not the Engine.IO session id. Also the name of the socket's own room. */
   readonly id: string;
-  private _connected = false;
+  /** `pending` while the CONNECT middlewares run, then `connected`, then `closed` for good. */
+  private _state: SocketState = "pending";
   /** The CONNECT auth payload until the handshake object is built (undefined when none was sent). */
   private _auth: Record<string, unknown> | undefined;
   private _handshake: Handshake | undefined = undefined;
@@ -102,12 +107,12 @@ export class Socket<
 
   /** Whether the socket is connected to its namespace. */
   get connected(): boolean {
-    return this._connected;
+    return this._state === "connected";
   }
 
   /** Whether the socket is not (or no longer) connected. */
   get disconnected(): boolean {
-    return !this._connected;
+    return this._state !== "connected";
   }
 
   /** The Engine.IO session under this socket (shared by the client's other namespaces). */
@@ -133,7 +138,6 @@ export class Socket<
     return rooms;
   }
 
-  // ── emitting ────────────────────────────────────────────────────────────
 
   /**
    * Send an event to this client. A trailing callback asks for an ack and is
@@ -206,38 +210,12 @@ export class Socket<
 
   /** @internal */
   emitWithFlags(flags: BroadcastFlags, event: string, args: unknown[]): boolean {
-    assertEmittable(event);
-    const data: unknown[] = [event, ...args];
-    const packet: Packet = { type: PacketType.EVENT, nsp: this.nsp.name, data };
-    const last = data[data.length - 1];
-    if (typeof last === "function") {
-      data.pop();
-      const id = this.nsp.nextAckId();
-      packet.id = id;
-      const callback = last as (...a: unknown[]) => void;
-      this.registerAck(
-        id,
-        flags.timeout === undefined
-          ? new CallbackAck(callback)
-          : new TimedCallbackAck(callback, this, id, flags.timeout, this.nsp.server.clock),
-      );
-    }
-    this.notifyOutgoing(data);
-    return this.sendPacket(packet, flags);
+    return emitEvent(this, flags, event, args);
   }
 
   /** @internal */
   emitWithAckWithFlags(flags: BroadcastFlags, event: string, args: unknown[]): Promise<unknown> {
-    assertEmittable(event);
-    return new Promise((resolve, reject) => {
-      const id = this.nsp.nextAckId();
-      const entry = new PromiseAck(resolve, reject, this.nsp.server.clock);
-      if (flags.timeout !== undefined) entry.arm(this, id, flags.timeout);
-      this.registerAck(id, entry);
-      const data: unknown[] = [event, ...args];
-      this.notifyOutgoing(data);
-      this.sendPacket({ type: PacketType.EVENT, nsp: this.nsp.name, data, id }, flags);
-    });
+    return emitEventWithAck(this, flags, event, args);
   }
 
   /** @internal */
@@ -245,10 +223,10 @@ export class Socket<
     return new BroadcastOperator(this.nsp, undefined, new Set([this.id]), flags);
   }
 
-  // ── rooms ───────────────────────────────────────────────────────────────
 
   /** Join a room (or several). Joining is local and immediate. */
   join(rooms: Room | readonly Room[]): void {
+    if (this._state === "closed") return; // a late join must not leave a dead id in a room
     const adapter = this.nsp.adapter;
     if (typeof rooms === "string") {
       adapter.addAll(this.id, [rooms]);
@@ -271,17 +249,16 @@ export class Socket<
    * namespace on it.
    */
   disconnect(close = false): this {
-    if (!this._connected) return this;
+    if (this._state !== "connected") return this;
     if (close) {
       this.client.disconnectAll();
       return this;
     }
-    this.sendPacket({ type: PacketType.DISCONNECT, nsp: this.nsp.name }, NO_FLAGS);
+    this._send({ type: PacketType.DISCONNECT, nsp: this.nsp.name }, NO_FLAGS);
     this._onclose("server namespace disconnect");
     return this;
   }
 
-  // ── listeners ───────────────────────────────────────────────────────────
 
   /** Register a per-packet middleware: it sees `[event, ...args]` before any listener. */
   use(fn: PacketMiddleware): this {
@@ -290,20 +267,19 @@ export class Socket<
     return this;
   }
 
-  // ── internals (called by the namespace, the client and fan-out) ────────
 
   /** @internal The namespace accepted the socket: reply CONNECT and subscribe to the namespace topic. */
   _onconnect(): void {
-    this._connected = true;
+    this._state = "connected";
     if (this.hasOutgoingListeners()) this.nsp.outgoingListeners++;
     const codec = this.client.codec!;
     this.conn.subscribe(namespaceTopic(this.nsp.server.topicPrefix, codec.name, this.nsp.name));
-    this.sendPacket({ type: PacketType.CONNECT, nsp: this.nsp.name, data: { sid: this.id } }, NO_FLAGS);
+    this._send({ type: PacketType.CONNECT, nsp: this.nsp.name, data: { sid: this.id } }, NO_FLAGS);
   }
 
   /** @internal A packet for this namespace arrived. */
   _onpacket(packet: Packet): void {
-    if (!this._connected) return;
+    if (this._state !== "connected") return;
     if (packet.type === PacketType.EVENT) this.onEvent(packet);
     else if (packet.type === PacketType.ACK) this.onAck(packet);
     else if (packet.type === PacketType.DISCONNECT) this._onclose("client namespace disconnect");
@@ -311,24 +287,31 @@ export class Socket<
 
   /** @internal The socket is gone: `disconnecting`, leave rooms, `disconnect`. */
   _onclose(reason: DisconnectReason, description?: unknown): void {
-    if (!this._connected) return;
+    if (this._state !== "connected") return;
     this.dispatch("disconnecting", [reason, description]);
     const acks = this._acks;
     this._acks = undefined;
-    this._leaveAll();
+    this.leaveAll();
     if (this.hasOutgoingListeners()) this.nsp.outgoingListeners--;
     if (!this.client.closing) {
       this.conn.unsubscribe(namespaceTopic(this.nsp.server.topicPrefix, this.client.codec!.name, this.nsp.name));
     }
     this.nsp._remove(this);
     this.client._remove(this);
-    this._connected = false;
+    this._state = "closed";
     if (acks !== undefined) for (const entry of acks.values()) entry.gone();
     this.dispatch("disconnect", [reason, description]);
   }
 
-  /** @internal Leave every room (and its topic while the connection lives). */
-  _leaveAll(): void {
+  /** @internal A refused or abandoned pending socket: leave the rooms a middleware joined, accept no more. */
+  _discard(): void {
+    if (this._state !== "pending") return;
+    this._state = "closed";
+    this.leaveAll();
+  }
+
+  /** Leave every room (and its topic while the connection lives). */
+  private leaveAll(): void {
     const adapter = this.nsp.adapter;
     const joined = adapter.socketRooms(this.id);
     if (joined === undefined) return;
@@ -354,7 +337,7 @@ export class Socket<
 
   protected override outgoingListenersChanged(delta: 1 | -1): void {
     // Counted only while connected: _onconnect/_onclose account for listeners added before or kept after.
-    if (this._connected) this.nsp.outgoingListeners += delta;
+    if (this._state === "connected") this.nsp.outgoingListeners += delta;
   }
 
   protected override listenerFailed(error: unknown): void {
@@ -366,8 +349,9 @@ export class Socket<
     this.nsp.server.reportError(error);
   }
 
-  private sendPacket(packet: Packet, flags: BroadcastFlags): boolean {
-    if (!this._connected && packet.type !== PacketType.CONNECT) return false;
+  /** @internal Encode and send one packet of this socket (nothing once disconnected). */
+  _send(packet: Packet, flags: BroadcastFlags): boolean {
+    if (this._state !== "connected" && packet.type !== PacketType.CONNECT) return false;
     return this.conn.send(this.client.codec!.encode(packet), sendOptionsOf(flags));
   }
 
@@ -382,7 +366,7 @@ export class Socket<
 
   private onEvent(packet: Packet): void {
     const data = packet.data as unknown[];
-    if (packet.id !== undefined) data.push(this.ackResponder(packet.id));
+    if (packet.id !== undefined) data.push(ackResponder(this, packet.id, NO_FLAGS));
     if (this._fns === undefined) this.dispatchEvent(data);
     else this.runPacketMiddlewares(data);
   }
@@ -401,7 +385,7 @@ export class Socket<
           this.nsp.server.reportError(error);
         }
       },
-      () => this._connected,
+      () => this._state === "connected",
     );
   }
 
@@ -411,15 +395,5 @@ export class Socket<
     if (entry === undefined) return; // unknown, late (timed out) or duplicate: ignored
     this.deleteAck(id);
     entry.reply(packet.data as unknown[]);
-  }
-
-  /** The function a listener calls to answer an ack request; a second call is ignored. */
-  private ackResponder(id: number): (...args: unknown[]) => void {
-    let sent = false;
-    return (...args: unknown[]): void => {
-      if (sent) return;
-      sent = true;
-      this.sendPacket({ type: PacketType.ACK, nsp: this.nsp.name, id, data: args }, NO_FLAGS);
-    };
   }
 }

@@ -45,6 +45,15 @@ describe("rooms", () => {
     expect([...server.io.sockets.adapter.rooms.keys()]).toEqual(["a", "c"]);
   });
 
+  it("a join after the socket disconnected is ignored (no dead id left in a room)", async () => {
+    const { sockets } = await crowd(1);
+    const s = sockets[0]!;
+    s.disconnect();
+    s.join("late");
+    expect(server.io.sockets.adapter.rooms.has("late")).toBe(false);
+    expect([...s.rooms]).toEqual([s.id]);
+  });
+
   it("subscribes the connection to a topic per room and unsubscribes on leave and disconnect", async () => {
     const { sockets, clients } = await crowd(1);
     const s = sockets[0]!;

@@ -1,0 +1,64 @@
+import { type Packet, PacketType } from "@cometa/protocol";
+import { type AckEntry, type AckOwner, CallbackAck, PromiseAck, TimedCallbackAck } from "./acks.js";
+import { assertEmittable } from "./broadcast-operator.js";
+import type { Clock } from "./clock.js";
+import type { BroadcastFlags } from "./cluster/adapter.js";
+
+/** What emitting to one client needs from its socket. `Socket` implements it. */
+export interface EmitHost extends AckOwner {
+  readonly nsp: { readonly name: string; nextAckId(): number; readonly clock: Clock };
+  registerAck(id: number, entry: AckEntry): void;
+  notifyOutgoing(data: readonly unknown[]): void;
+  _send(packet: Packet, flags: BroadcastFlags): boolean;
+}
+
+/**
+ * `socket.emit(event, ...args)` with flags: a trailing function asks for an
+ * ack (err-first under `timeout`). Returns false when the engine dropped it.
+ *
+ * @throws ServerError `RESERVED_EVENT` for a lifecycle event name.
+ */
+export function emitEvent(host: EmitHost, flags: BroadcastFlags, event: string, args: unknown[]): boolean {
+  assertEmittable(event);
+  const data: unknown[] = [event, ...args];
+  const packet: Packet = { type: PacketType.EVENT, nsp: host.nsp.name, data };
+  const last = data[data.length - 1];
+  if (typeof last === "function") {
+    data.pop();
+    const id = host.nsp.nextAckId();
+    packet.id = id;
+    const callback = last as (...a: unknown[]) => void;
+    host.registerAck(
+      id,
+      flags.timeout === undefined
+        ? new CallbackAck(callback)
+        : new TimedCallbackAck(callback, host, id, flags.timeout, host.nsp.clock),
+    );
+  }
+  host.notifyOutgoing(data);
+  return host._send(packet, flags);
+}
+
+/** `socket.emitWithAck(event, ...args)` with flags: resolves with the first ack argument. */
+export function emitEventWithAck(host: EmitHost, flags: BroadcastFlags, event: string, args: unknown[]): Promise<unknown> {
+  assertEmittable(event);
+  return new Promise((resolve, reject) => {
+    const id = host.nsp.nextAckId();
+    const entry = new PromiseAck(resolve, reject, host.nsp.clock);
+    if (flags.timeout !== undefined) entry.arm(host, id, flags.timeout);
+    host.registerAck(id, entry);
+    const data: unknown[] = [event, ...args];
+    host.notifyOutgoing(data);
+    host._send({ type: PacketType.EVENT, nsp: host.nsp.name, data, id }, flags);
+  });
+}
+
+/** The function a listener calls to answer a client's ack request: a second call is ignored. */
+export function ackResponder(host: EmitHost, id: number, flags: BroadcastFlags): (...args: unknown[]) => void {
+  let sent = false;
+  return (...args: unknown[]): void => {
+    if (sent) return;
+    sent = true;
+    host._send({ type: PacketType.ACK, nsp: host.nsp.name, id, data: args }, flags);
+  };
+}
