@@ -1,0 +1,94 @@
+/**
+ * What the runner asks a load generator process to do, and what it gets back. These types are the
+ * IPC contract between `runner.ts` and `load/main.ts`.
+ */
+import type { LatencySummary } from "./latency-histogram.js";
+
+/** Fan-out: `clients` subscribers in room `bench`, one publisher; a fixed-rate then a saturated phase. */
+export interface FanoutSpec {
+  kind: "fanout";
+  clients: number;
+  /** Offered load of the fixed phase, deliveries per second (broadcasts/s × clients). */
+  fixedDeliveriesPerSecond: number;
+  /** Saturated phase: at most this many broadcasts' worth of deliveries outstanding. */
+  windowBroadcasts: number;
+  warmupMs: number;
+  durationMs: number;
+}
+
+/** Idle memory: `connections` clients connect and join, server RSS delta per connection. */
+export interface IdleSpec {
+  kind: "idle";
+  connections: number;
+  settleMs: number;
+}
+
+/** Ack round trips: `clients` clients each doing `echo` with ack back to back. */
+export interface RpcSpec {
+  kind: "rpc";
+  clients: number;
+  warmupMs: number;
+  durationMs: number;
+}
+
+/** Connection setup: connect → CONNECT reply → close, in `lanes` parallel lanes. */
+export interface ConnectSpec {
+  kind: "connect";
+  lanes: number;
+  warmupMs: number;
+  durationMs: number;
+}
+
+/** Any scenario. */
+export type ScenarioSpec = FanoutSpec | IdleSpec | RpcSpec | ConnectSpec;
+
+/** The unit a scenario's per-operation figures are counted in. */
+export type OperationName = "delivery" | "ack" | "connection";
+
+/** Figures of one measured phase of one scenario against one server. */
+export interface PhaseResult {
+  /** Scenario id, e.g. `fanout-1000`, `idle-10000`, `rpc-100`, `connect-50`. */
+  scenario: string;
+  /** `fixed` / `saturated` for fan-out; the scenario kind otherwise. */
+  phase: string;
+  operation: OperationName;
+  /** Operations completed inside the measurement window. */
+  ops: number;
+  /** Window length, seconds. */
+  seconds: number;
+  /** ops / seconds. */
+  throughput: number;
+  /** Server utime+stime over the window divided by ops, microseconds. The primary figure. */
+  serverCpuUsPerOp: number;
+  /** Server CPU over the window as % of one core. */
+  serverCpuPercent: number;
+  /** Load generator CPU over the window as % of one core (> 90 % = the generator was the bottleneck). */
+  generatorCpuPercent: number;
+  /** Server RSS at the end of the window, bytes. */
+  serverRssBytes: number;
+  /** Idle only: server RSS growth per connection, bytes. */
+  rssPerConnectionBytes?: number;
+  /** Latency (delivery, ack round trip or connect time), ms. */
+  latency?: LatencySummary;
+  /** Irregularities worth flagging: generator-bound, lost deliveries, rate not sustained, errors. */
+  notes: string[];
+}
+
+/** Runner → generator. */
+export interface GeneratorRequest {
+  type: "run";
+  /** Server base URL, e.g. `ws://127.0.0.1:4000`. */
+  url: string;
+  /** Server pid, for `/proc` readings. */
+  serverPid: number;
+  scenarios: ScenarioSpec[];
+}
+
+/** Generator → runner. `hello` says the generator listens for its request (IPC messages sent earlier could be lost). */
+export type GeneratorReply =
+  | { type: "hello" }
+  | { type: "result"; results: PhaseResult[] }
+  | { type: "error"; message: string };
+
+/** Share of one core above which the generator, not the server, limited a run. */
+export const GENERATOR_BOUND_PERCENT = 90;

@@ -1,0 +1,16 @@
+/**
+ * Bench server: Socket.IO 4.8 on its default `ws` engine with `socket.io-msgpack-parser`.
+ * Run: `PORT=3000 node apps/bench/dist/servers/socketio-ws.js`.
+ */
+import { createServer } from "node:http";
+import { Server } from "socket.io";
+import * as msgpackParser from "socket.io-msgpack-parser";
+import { announce, exitOnSignal, readListenAddress } from "./server-env.js";
+import { attachBenchProtocol } from "./socketio-protocol.js";
+
+const address = readListenAddress();
+const http = createServer();
+const io = new Server(http, { parser: msgpackParser, serveClient: false });
+attachBenchProtocol(io);
+http.listen(address.port, address.host, () => announce("socketio-ws", address));
+exitOnSignal(() => http.close());
