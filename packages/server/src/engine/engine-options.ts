@@ -1,6 +1,8 @@
 import { CometaError } from "@cometa/protocol";
 import { type Clock, systemClock } from "./clock.js";
 import type { HandshakeRequest } from "./engine-connection.js";
+import { NODE_ID_SHAPE } from "./session-id.js";
+import type { SessionRouter } from "./session-router.js";
 
 /** Transport names, as in the `transports` option and the `transport` query parameter. */
 export type TransportName = "polling" | "websocket";
@@ -92,6 +94,13 @@ export interface EngineOptions {
   readonly closeTimeout?: number;
   /** Time source. Default: the real clock. */
   readonly clock?: Clock;
+  /**
+   * Serve long-polling behind a load balancer without sticky sessions: sids
+   * name their owner node, and a polling request for another node's session
+   * is forwarded there through this router (e.g. `createRedisSessionRouter`
+   * from `@cometa/redis`). Default: none (an unknown sid gets 400 code 1).
+   */
+  readonly sessionRouter?: SessionRouter;
 }
 
 /** Options with every default applied, as the engine uses them. */
@@ -114,6 +123,8 @@ export interface ResolvedEngineOptions {
   readonly maxPacketsPerPayload: number;
   readonly closeTimeout: number;
   readonly clock: Clock;
+  /** `null` when polling requests are never forwarded. */
+  readonly sessionRouter: SessionRouter | null;
 }
 
 /** Thrown by `resolveEngineOptions` for an option value that can never work (programmer misuse). */
@@ -163,7 +174,17 @@ export function resolveEngineOptions(partial: EngineOptions = {}): ResolvedEngin
     maxPacketsPerPayload: positive("maxPacketsPerPayload", partial.maxPacketsPerPayload, 1000),
     closeTimeout: positive("closeTimeout", partial.closeTimeout, 30_000),
     clock: partial.clock ?? systemClock,
+    sessionRouter: resolveRouter(partial.sessionRouter),
   };
+}
+
+function resolveRouter(router: SessionRouter | undefined): SessionRouter | null {
+  if (router === undefined) return null;
+  // The node id is embedded in every sid: it must stay URL-safe and free of the separator.
+  if (typeof router.nodeId !== "string" || !NODE_ID_SHAPE.test(router.nodeId)) {
+    throw new EngineOptionError("sessionRouter.nodeId must be 1-32 characters of A-Z a-z 0-9 _ -");
+  }
+  return router;
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {

@@ -3,6 +3,7 @@ import type { EngineConnection, EngineServer, HandshakeRequest, SendOptions } fr
 import type { ResolvedEngineOptions } from "./engine-options.js";
 import { errorResponse, openPacket, runAllowRequest, sessionCookie, toHandshakeRequest } from "./handshake.js";
 import { OriginPolicy } from "./origin-policy.js";
+import { PollForwarder } from "./poll-forwarder.js";
 import type { EnginePlatform, EngineRequest, HeaderPair, HttpExchange, WsPort } from "./platform.js";
 import { checkRequest, type RequestCheckContext } from "./request-check.js";
 import { EngineSession, type SessionHost, type SessionStateContext } from "./session.js";
@@ -48,6 +49,10 @@ export class Engine implements EngineServer, SessionHost {
   private readonly pollTopics = new Map<string, Set<EngineSession>>();
   private readonly policy: OriginPolicy;
   private readonly checkContext: RequestCheckContext<EngineSession>;
+  /** Forwards polling requests for other nodes' sessions (only with `sessionRouter`). */
+  private readonly forwarder: PollForwarder | null;
+  /** Owner prefix of minted sids (the router's node id), or undefined for plain sids. */
+  private readonly nodeId: string | undefined;
   private closed = false;
 
   constructor(
@@ -63,6 +68,10 @@ export class Engine implements EngineServer, SessionHost {
       transports: options.transports,
       find: (sid) => this.sessions.get(sid) ?? this.closing.get(sid),
     };
+    const router = options.sessionRouter;
+    this.nodeId = router?.nodeId;
+    // Requests forwarded to us take the same path as direct ones (checks included).
+    this.forwarder = router === null ? null : new PollForwarder(router, options, (req, ex) => this.handleHttp(req, ex));
   }
 
   get clientsCount(): number {
@@ -89,6 +98,8 @@ export class Engine implements EngineServer, SessionHost {
     this.platform.stopListening();
     for (const session of [...this.sessions.values()]) session.close("server shutting down");
     for (const session of [...this.closing.values()]) session.finish("server shutting down");
+    // After the sessions: their parked forwarded GETs were just answered through the router.
+    this.forwarder?.close();
     this.wheel.clear();
     this.platform.dropConnections();
   }
@@ -111,6 +122,8 @@ export class Engine implements EngineServer, SessionHost {
     }
     const route = checkRequest(req, false, this.checkContext);
     if (route.kind === "error") {
+      // A sid minted by another node: its owner answers, through the router.
+      if (route.code === EngineErrorCode.UNKNOWN_SID && this.forwarder?.tryForward(req, exchange, cors)) return;
       send(exchange, errorResponse(route.code, cors));
       return;
     }
@@ -265,7 +278,7 @@ export class Engine implements EngineServer, SessionHost {
       send(exchange, errorResponse(EngineErrorCode.FORBIDDEN, cors, allowed));
       return;
     }
-    const sid = generateSessionId();
+    const sid = generateSessionId(this.nodeId);
     const session = new EngineSession(sid, request, this, null);
     this.sessions.set(sid, session);
     const open = openPacket(sid, this.options.transports.includes("websocket") ? ["websocket"] : [], this.options);
@@ -286,7 +299,7 @@ export class Engine implements EngineServer, SessionHost {
     if (allowed !== true) return refuse(errorResponse(EngineErrorCode.FORBIDDEN, cors, allowed));
     if (this.closed) return refuse(shuttingDown(cors));
     // The sid is chosen now so the 101 response can carry the cookie.
-    const sid = generateSessionId();
+    const sid = generateSessionId(this.nodeId);
     const cookie = sessionCookie(sid, this.options);
     return { accept: true, ticket: { kind: "handshake", request, sid }, headers: cookie === undefined ? [] : [cookie] };
   }

@@ -17,6 +17,7 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   403: "403 Forbidden",
   426: "426 Upgrade Required",
   503: "503 Service Unavailable",
+  504: "504 Gateway Timeout",
 };
 
 const JSON_TYPE: HeaderPair = ["Content-Type", "application/json"];
