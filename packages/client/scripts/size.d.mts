@@ -7,7 +7,13 @@ export interface SizeRow {
   readonly gzip: number;
   /** Budget in bytes (min+gzip), for our entries. */
   readonly budget: number | undefined;
+  /** Enforced regression ceiling in bytes (min+gzip), for our entries. */
+  readonly ceiling: number | undefined;
+  /** The minified bundle. */
+  readonly code: string;
 }
 export declare const BUDGETS: Readonly<Record<string, number>>;
+export declare const CEILINGS: Readonly<Record<string, number>>;
 export declare const REFERENCES: Readonly<Record<string, string>>;
 export declare function measure(): Promise<SizeRow[]>;
+export declare function formatTable(rows: readonly SizeRow[]): string;

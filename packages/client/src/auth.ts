@@ -22,16 +22,14 @@ export function resolveAuth(
     return;
   }
   let settled = false;
-  const onData = (data: AuthData | undefined) => {
-    if (settled) return;
-    settled = true;
-    done(data);
-  };
-  const onError = (cause: unknown) => {
-    if (settled) return;
-    settled = true;
-    fail(cause);
-  };
+  const once =
+    <T>(callback: (value: T) => void) =>
+    (value: T) => {
+      if (!settled) callback(value);
+      settled = true;
+    };
+  const onData = once(done);
+  const onError = once(fail);
   try {
     const result = (auth as (cb: (data: AuthData) => void) => AuthData | Promise<AuthData> | undefined)(onData);
     if (result !== undefined) Promise.resolve(result).then(onData, onError);

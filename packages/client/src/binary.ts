@@ -3,7 +3,7 @@
  * take `Uint8Array`s only, so `ArrayBuffer`s, typed arrays and `DataView`s
  * are wrapped as `Uint8Array` views (no copy) before encoding; the MessagePack
  * codec then sends them as `bin`, the text codec as attachments. `Blob`s
- * (browsers, Node ≥ 18) need an asynchronous read: `resolveBlobs` does it.
+ * (browsers, Node ≥ 18) need an asynchronous read: `prepareArgs` does it.
  *
  * Received binary is always a `Uint8Array` (a `Buffer` in Node is one too).
  */
@@ -17,7 +17,38 @@ interface BlobLike {
 }
 
 /** The runtime's `Blob` class, if it has one. */
-const BlobClass = (globalThis as unknown as { Blob?: abstract new (...args: never[]) => BlobLike }).Blob;
+const BlobClass = (globalThis as unknown as { Blob?: abstract new () => BlobLike }).Blob;
+
+const isBlob = (value: unknown): value is BlobLike => BlobClass !== undefined && value instanceof BlobClass;
+
+/**
+ * `value` with `leaf` applied to every value inside it, walking arrays and
+ * plain objects. Containers are shallow-copied only on the way to a changed
+ * value; nothing changed gives `value` itself, and the input is never mutated.
+ */
+function mapDeep(value: unknown, leaf: (value: unknown) => unknown, depth = 0): unknown {
+  const mapped = leaf(value);
+  if (mapped !== value || value === null || typeof value !== "object" || depth >= MAX_DEPTH) return mapped;
+  const proto = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return value; // class instances stay as they are
+  const record = value as Record<string, unknown>;
+  let out: Record<string, unknown> | undefined;
+  for (const key of Object.keys(record)) {
+    const next = mapDeep(record[key], leaf, depth + 1);
+    if (next === record[key]) continue;
+    out ??= (Array.isArray(value) ? value.slice() : { ...record }) as Record<string, unknown>;
+    out[key] = next;
+  }
+  return out ?? value;
+}
+
+/** `item` as a `Uint8Array` view when it is an `ArrayBuffer` or another view, else `item` itself. */
+const toBytes = (item: unknown): unknown =>
+  item instanceof ArrayBuffer
+    ? new Uint8Array(item)
+    : ArrayBuffer.isView(item) && !(item instanceof Uint8Array)
+      ? new Uint8Array(item.buffer, item.byteOffset, item.byteLength)
+      : item;
 
 /**
  * Replace `ArrayBuffer`s and non-`Uint8Array` views by `Uint8Array` views,
@@ -29,57 +60,28 @@ const BlobClass = (globalThis as unknown as { Blob?: abstract new (...args: neve
  * normalizeBinary(["img", new Uint16Array([1, 2]).buffer]) // ["img", Uint8Array(4)]
  * ```
  */
-export function normalizeBinary(value: unknown, depth = 0): unknown {
-  if (value === null || typeof value !== "object") return value;
-  if (value instanceof Uint8Array) return value;
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  if (depth >= MAX_DEPTH) return value;
-  if (Array.isArray(value)) {
-    let out: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const item = normalizeBinary(value[i], depth + 1);
-      if (item !== value[i]) {
-        out ??= value.slice();
-        out[i] = item;
-      }
-    }
-    return out ?? value;
-  }
-  if (!isPlainObject(value)) return value;
-  let out: Record<string, unknown> | undefined;
-  for (const key of Object.keys(value)) {
-    const original = (value as Record<string, unknown>)[key];
-    const item = normalizeBinary(original, depth + 1);
-    if (item !== original) {
-      out ??= { ...(value as Record<string, unknown>) };
-      out[key] = item;
-    }
-  }
-  return out ?? value;
+export function normalizeBinary(value: unknown): unknown {
+  return mapDeep(value, toBytes);
 }
 
-/** Whether `value` contains a `Blob` (always false where `Blob` does not exist). */
-export function containsBlob(value: unknown, depth = 0): boolean {
-  if (BlobClass === undefined || value === null || typeof value !== "object" || depth >= MAX_DEPTH) return false;
-  if (value instanceof BlobClass) return true;
-  if (Array.isArray(value)) return value.some((item) => containsBlob(item, depth + 1));
-  if (!isPlainObject(value)) return false;
-  return Object.values(value).some((item) => containsBlob(item, depth + 1));
-}
-
-/** A copy of `value` with every `Blob` read into a `Uint8Array`. */
-export async function resolveBlobs(value: unknown, depth = 0): Promise<unknown> {
-  if (!containsBlob(value, depth)) return value;
-  if (BlobClass !== undefined && value instanceof BlobClass) return new Uint8Array(await value.arrayBuffer());
-  if (Array.isArray(value)) return Promise.all(value.map((item) => resolveBlobs(item, depth + 1)));
-  const entries = await Promise.all(
-    Object.entries(value as Record<string, unknown>).map(async ([k, v]) => [k, await resolveBlobs(v, depth + 1)]),
-  );
-  return Object.fromEntries(entries);
-}
-
-function isPlainObject(value: object): boolean {
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+/**
+ * Emit arguments made ready for a codec: binary normalised as by
+ * {@link normalizeBinary}, and, when they hold `Blob`s, a promise of a copy
+ * with every `Blob` read into a `Uint8Array` (all read at once). Without
+ * `Blob`s the result is synchronous, and the arguments are walked once.
+ *
+ * @example
+ * ```ts
+ * prepareArgs(["file", blob]) // Promise of ["file", Uint8Array]
+ * ```
+ */
+export function prepareArgs<T>(value: T): T | Promise<T> {
+  const reads: Promise<ArrayBuffer>[] = [];
+  const normal = mapDeep(value, (item) => {
+    if (isBlob(item)) reads.push(item.arrayBuffer());
+    return toBytes(item);
+  });
+  if (reads.length === 0) return normal as T;
+  // The second walk visits the Blobs in the same order as the first.
+  return Promise.all(reads).then((buffers) => mapDeep(normal, (item) => (isBlob(item) ? new Uint8Array(buffers.shift()!) : item)) as T);
 }

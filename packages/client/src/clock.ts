@@ -11,12 +11,13 @@ export interface Clock {
   /** Wall-clock milliseconds (compared against deadlines after sleep/background throttling). */
   now(): number;
   setTimeout(callback: () => void, ms: number): TimerHandle;
-  clearTimeout(handle: TimerHandle): void;
+  /** Cancel a timer; `undefined` (no timer) is a no-op. */
+  clearTimeout(handle: TimerHandle | undefined): void;
 }
 
 /** The global timer functions, typed here because the build compiles without DOM or Node types. */
 const timers = globalThis as unknown as {
-  setTimeout(callback: () => void, ms: number): unknown;
+  setTimeout(callback: () => void, ms: number): { unref?: () => void };
   clearTimeout(handle: unknown): void;
 };
 
@@ -24,11 +25,10 @@ const timers = globalThis as unknown as {
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout(callback, ms) {
-    const handle = timers.setTimeout(callback, ms) as { unref?: () => void };
-    if (typeof handle === "object" && handle !== null && typeof handle.unref === "function") handle.unref();
+    const handle = timers.setTimeout(callback, ms);
+    // Browsers return a number; Node a Timeout object.
+    handle.unref?.();
     return handle;
   },
-  clearTimeout(handle) {
-    timers.clearTimeout(handle);
-  },
+  clearTimeout: (handle) => timers.clearTimeout(handle),
 };

@@ -1,12 +1,10 @@
 import type { Codec } from "@cometa/protocol";
+import type { AuthOption } from "./socket-types.js";
 import { DEFAULT_BACKOFF } from "./backoff.js";
 import { type Clock, systemClock } from "./clock.js";
-import type { ClientEngineOptions, TransportName } from "./engine/engine-contract.js";
+import type { TransportName } from "./engine/engine-contract.js";
 import type { FetchOption, WebSocketOption } from "./engine/platform.js";
 import { ClientError } from "./errors.js";
-import type { EngineFactory, ManagerOptions } from "./manager.js";
-import { DEFAULT_OFFLINE_BUFFER_SIZE } from "./socket.js";
-import type { AuthOption, SocketOptions } from "./socket-types.js";
 
 /**
  * Options of `connect()`. Defaults follow socket.io-client 4.x unless noted.
@@ -70,74 +68,40 @@ export interface ConnectOptions<CodecName extends string = string> {
   random?: () => number;
 }
 
-/** Resolve the manager half of the options. */
-export function resolveManagerOptions(
-  options: ConnectOptions,
-  origin: string,
-  urlQuery: Record<string, string>,
-  codec: Codec,
-  createEngine: EngineFactory,
-): ManagerOptions {
-  const timeout = nonNegative("timeout", options.timeout, 20_000);
-  const engine: Omit<ClientEngineOptions, "clock"> = {
-    origin,
-    path: normalizePath(options.path ?? "/socket.io"),
-    query: options.query === undefined ? urlQuery : stringify(options.query),
-    transports: options.transports ?? ["websocket", "polling"],
-    upgrade: options.upgrade ?? true,
-    timestampRequests: options.timestampRequests ?? true,
-    withCredentials: options.withCredentials ?? false,
-    extraHeaders: options.extraHeaders ?? {},
-    timeout,
-    ...(options.WebSocket === undefined ? {} : { WebSocket: options.WebSocket }),
-    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-  };
-  if (engine.transports.length === 0) throw new ClientError("INVALID_OPTIONS", "transports must not be empty");
-  return {
-    engine,
-    createEngine,
-    codec,
-    reconnection: options.reconnection ?? true,
-    reconnectionAttempts: nonNegative("reconnectionAttempts", options.reconnectionAttempts, Number.POSITIVE_INFINITY),
-    backoff: {
-      initialDelayMs: nonNegative("reconnectionDelay", options.reconnectionDelay, DEFAULT_BACKOFF.initialDelayMs),
-      maxDelayMs: nonNegative("reconnectionDelayMax", options.reconnectionDelayMax, DEFAULT_BACKOFF.maxDelayMs),
-      factor: DEFAULT_BACKOFF.factor,
-      jitter: nonNegative("randomizationFactor", options.randomizationFactor, DEFAULT_BACKOFF.jitter),
-    },
-    timeout,
-    autoConnect: options.autoConnect ?? true,
-    clock: options.clock ?? systemClock,
-    random: options.random ?? Math.random,
-  };
-}
+/** Defaults, as in socket.io-client 4.x (the offline buffer and retries are Cometa's). */
+export const DEFAULTS = {
+  path: "/socket.io",
+  transports: ["websocket", "polling"] as TransportName[],
+  upgrade: true,
+  timestampRequests: true,
+  withCredentials: false,
+  extraHeaders: {},
+  timeout: 20_000,
+  reconnection: true,
+  reconnectionAttempts: Infinity,
+  ...DEFAULT_BACKOFF,
+  retries: 0,
+  offlineBufferSize: 1000,
+  autoConnect: true,
+  clock: systemClock,
+  random: Math.random,
+};
 
-/** Resolve the socket half of the options. */
-export function resolveSocketOptions(options: ConnectOptions): SocketOptions {
-  return {
-    auth: options.auth,
-    ackTimeout: options.ackTimeout === undefined ? undefined : nonNegative("ackTimeout", options.ackTimeout, 0),
-    retries: nonNegative("retries", options.retries, 0),
-    offlineBufferSize: nonNegative("offlineBufferSize", options.offlineBufferSize, DEFAULT_OFFLINE_BUFFER_SIZE),
-  };
-}
-
-/** socket.io-client adds the trailing slash too (`addTrailingSlash`). */
-function normalizePath(path: string): string {
-  const withLead = path.startsWith("/") ? path : `/${path}`;
-  return withLead.endsWith("/") ? withLead : `${withLead}/`;
-}
-
-function stringify(query: Record<string, string | number | boolean>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(query)) out[key] = String(value);
-  return out;
-}
-
-function nonNegative(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || Number.isNaN(value) || value < 0) {
-    throw new ClientError("INVALID_OPTIONS", `${name} must be a number ≥ 0, got ${String(value)}`);
+/**
+ * Check `options` and return them without their `undefined` entries, so that
+ * spreading them over {@link DEFAULTS} keeps the defaults. Throws
+ * `INVALID_OPTIONS` for a numeric option (`ackTimeout`, or any with a numeric
+ * default) that is not a number ≥ 0, or an empty `transports`.
+ */
+export function checkOptions<T extends ConnectOptions>(options: T): T {
+  const given: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(options)) {
+    if (value === undefined) continue;
+    const numeric = typeof value === "number" || typeof DEFAULTS[name as keyof typeof DEFAULTS] === "number";
+    // `!(value >= 0)` is also true for NaN.
+    if (numeric && !(value >= 0)) throw new ClientError("INVALID_OPTIONS", `${name} must be a number ≥ 0`);
+    given[name] = value;
   }
-  return value;
+  if (options.transports?.length === 0) throw new ClientError("INVALID_OPTIONS", "transports is empty");
+  return given as T;
 }

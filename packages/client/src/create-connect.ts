@@ -1,7 +1,7 @@
 import type { Codec, DefaultEventsMap, EventsMap } from "@cometa/protocol";
-import { type ConnectOptions, resolveManagerOptions, resolveSocketOptions } from "./connect-options.js";
+import { type ConnectOptions, checkOptions, DEFAULTS } from "./connect-options.js";
 import { ClientError } from "./errors.js";
-import { type EngineFactory, Manager } from "./manager.js";
+import { type EngineFactory, Manager, type ManagerOptions } from "./manager.js";
 import type { Socket } from "./socket.js";
 import { parseUrl } from "./url.js";
 
@@ -17,13 +17,19 @@ export interface ConnectFunction<CodecName extends string> {
 }
 
 /** What distinguishes one entry point from another. */
-export interface EntryConfig<CodecName extends string> {
-  /** Codecs selectable by name. */
-  readonly codecs: Readonly<Record<CodecName, Codec>>;
-  /** The codec used when none is given. */
-  readonly defaultCodec: CodecName;
+export interface EntryConfig {
+  /** The codecs this entry bundles, by name; the first one is its default. */
+  readonly codecs: Readonly<Record<string, Codec>>;
   readonly createEngine: EngineFactory;
 }
+
+/**
+ * Codecs by name, shared by the entry points in this bundle: an entry knows
+ * the names of its own codecs and of every entry loaded beside it, so
+ * `codec: "text"` works with `@cometa/client` once `@cometa/client/json` is
+ * imported, without the default entry bundling the text codec itself.
+ */
+const codecsByName = new Map<string, Codec>();
 
 /**
  * Build an entry point's `connect()`: URL parsing, option defaults and the
@@ -31,42 +37,35 @@ export interface EntryConfig<CodecName extends string> {
  * socket.io-client caches per origin + path). Entry points differ only in the
  * codecs they bundle, so `@cometa/client/json` never pulls in MessagePack.
  */
-export function createConnect<CodecName extends string>(config: EntryConfig<CodecName>): ConnectFunction<CodecName> {
+export function createConnect<CodecName extends string>(config: EntryConfig): ConnectFunction<CodecName> {
   const cache = new Map<string, Manager>();
-
-  function connect(
-    urlOrOptions?: string | ConnectOptions<CodecName>,
-    maybeOptions?: ConnectOptions<CodecName>,
-  ): Socket<EventsMap, EventsMap> {
-    const url = typeof urlOrOptions === "string" ? urlOrOptions : undefined;
-    const options = (typeof urlOrOptions === "object" ? urlOrOptions : maybeOptions) ?? {};
-    const parsed = parseUrl(url);
-    const codec = pickCodec(config, options.codec);
-    const managerOptions = resolveManagerOptions(options, parsed.origin, parsed.query, codec, config.createEngine);
-    const key = `${parsed.origin}${managerOptions.engine.path}#${codec.name}`;
-    const cached = cache.get(key);
+  for (const [name, codec] of Object.entries(config.codecs)) codecsByName.set(name, codec);
+  return ((uri?: string | ConnectOptions<CodecName>, maybeOptions?: ConnectOptions<CodecName>) => {
+    const given = checkOptions((typeof uri === "object" ? uri : maybeOptions) ?? {});
+    const { origin, nsp, query } = parseUrl(typeof uri === "string" ? uri : undefined);
+    const choice = given.codec;
+    const codec = typeof choice === "string" ? codecsByName.get(choice) : (choice ?? Object.values(config.codecs)[0]!);
+    // Not bundled: pass a Codec object, or import the entry that has it (see `codecsByName`).
+    if (!codec) throw new ClientError("INVALID_OPTIONS", `unknown codec "${choice}"`);
+    // socket.io-client adds the leading and trailing slashes too.
+    const path = (given.path ?? DEFAULTS.path).replace(/^\/?/, "/").replace(/\/?$/, "/");
+    const options: ManagerOptions & ConnectOptions = {
+      ...DEFAULTS,
+      ...given,
+      origin,
+      path,
+      query: given.query ?? query,
+      codec,
+      createEngine: config.createEngine,
+    };
+    const key = `${origin}${path}#${codec.name}`;
+    let manager = cache.get(key);
     // A second socket for a namespace the cached manager already has gets its own connection, as in socket.io-client.
-    const fresh = options.forceNew === true || options.multiplex === false || cached?.hasSocket(parsed.nsp) === true;
-    let manager: Manager;
-    if (fresh) manager = new Manager(managerOptions);
-    else if (cached !== undefined) manager = cached;
-    else {
-      manager = new Manager(managerOptions);
-      cache.set(key, manager);
+    const fresh = given.forceNew || given.multiplex === false || manager?.hasSocket(nsp);
+    if (fresh || !manager) {
+      manager = new Manager(options);
+      if (!fresh) cache.set(key, manager);
     }
-    return manager.socket(parsed.nsp, resolveSocketOptions(options));
-  }
-
-  return connect as ConnectFunction<CodecName>;
-}
-
-function pickCodec<CodecName extends string>(config: EntryConfig<CodecName>, choice: CodecName | Codec | undefined): Codec {
-  if (choice === undefined) return config.codecs[config.defaultCodec];
-  if (typeof choice === "object") return choice;
-  const codec = (config.codecs as Record<string, Codec | undefined>)[choice];
-  if (codec === undefined) {
-    const known = Object.keys(config.codecs).join(", ");
-    throw new ClientError("INVALID_OPTIONS", `unknown codec "${String(choice)}" (this entry has: ${known})`);
-  }
-  return codec;
+    return manager.socket(nsp, options);
+  }) as ConnectFunction<CodecName>;
 }

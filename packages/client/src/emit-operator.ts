@@ -4,15 +4,12 @@ import type { AckEmitArgs, AckEventNames, AckResult, DecorateAcknowledgements } 
 /** Modifiers of one emit. */
 export interface EmitFlags {
   /** Drop the packet instead of buffering it when it cannot be sent now. */
-  readonly volatile: boolean;
+  readonly volatile?: boolean;
   /** Ask for per-message compression (a hint; transports may ignore it). */
-  readonly compress: boolean;
+  readonly compress?: boolean;
   /** Ack timeout for this emit, ms (overrides `ackTimeout`). */
-  readonly timeout: number | undefined;
+  readonly timeout?: number;
 }
-
-/** No modifiers. */
-export const NO_FLAGS: EmitFlags = { volatile: false, compress: true, timeout: undefined };
 
 /** @internal The socket's emit, given flags and whether the ack is error-first. */
 export type FlaggedEmit = (event: string, args: unknown[], flags: EmitFlags, errorFirst: boolean) => void;
@@ -37,7 +34,7 @@ export class EmitOperator<Emit extends EventsMap, AckEvents extends EventsMap = 
   readonly #emit: FlaggedEmit;
   readonly #flags: EmitFlags;
 
-  constructor(emit: FlaggedEmit, flags: EmitFlags) {
+  constructor(emit: FlaggedEmit, flags: EmitFlags = {}) {
     this.#emit = emit;
     this.#flags = flags;
   }
@@ -51,23 +48,27 @@ export class EmitOperator<Emit extends EventsMap, AckEvents extends EventsMap = 
   /** Send an event and wait for its ack; rejects with `ACK_TIMEOUT`, `DISCONNECTED`, … */
   emitWithAck<Ev extends AckEventNames<Emit>>(event: Ev, ...args: AckEmitArgs<Emit, Ev>): Promise<AckResult<Emit, Ev>> {
     return new Promise((resolve, reject) => {
-      const settle = (err: Error | null, value: AckResult<Emit, Ev>) => (err ? reject(err) : resolve(value));
-      this.#emit(event, [...args, settle], this.#flags, true);
+      this.#emit(event, [...args, (err: Error | null, value: AckResult<Emit, Ev>) => (err ? reject(err) : resolve(value))], this.#flags, true);
     });
   }
 
   /** The same flags plus an ack timeout. */
   timeout(ms: number): EmitOperator<Emit, DecorateAcknowledgements<Emit>> {
-    return new EmitOperator(this.#emit, { ...this.#flags, timeout: ms });
+    return this.#with({ timeout: ms });
   }
 
   /** The same flags, volatile. */
   get volatile(): EmitOperator<Emit, AckEvents> {
-    return new EmitOperator(this.#emit, { ...this.#flags, volatile: true });
+    return this.#with({ volatile: true });
   }
 
   /** The same flags with the compression hint set. */
   compress(compress: boolean): EmitOperator<Emit, AckEvents> {
-    return new EmitOperator(this.#emit, { ...this.#flags, compress });
+    return this.#with({ compress });
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: the caller names the resulting ack map
+  #with(flags: EmitFlags): EmitOperator<Emit, any> {
+    return new EmitOperator(this.#emit, { ...this.#flags, ...flags });
   }
 }

@@ -1,7 +1,8 @@
 /**
- * A minimal typed event emitter for browsers and Node (no `node:events`, to
- * keep the bundle small). Listeners run synchronously in registration order;
- * a listener added or removed during an emit does not affect that emit.
+ * The one event emitter of the client (no `node:events`, to keep the bundle
+ * small): the manager and the sockets extend it. Listeners run synchronously
+ * in registration order; a listener added or removed during an emit does not
+ * affect that emit (lists are copied on write).
  */
 
 // biome-ignore lint/suspicious/noExplicitAny: listener signatures are arbitrary by design
@@ -18,46 +19,30 @@ interface Entry {
 /**
  * @example
  * ```ts
- * const events = new Emitter<{ tick: (n: number) => void }>();
- * events.on("tick", (n) => console.log(n));
- * events.emit("tick", 1);
+ * class Ticker extends Emitter<{ tick: (n: number) => void }> {}
+ * const ticker = new Ticker().on("tick", (n) => console.log(n));
+ * ticker.emitReserved("tick", 1);
  * ```
  */
 export class Emitter<Events extends { [K in keyof Events]: AnyListener }> {
   readonly #listeners = new Map<string, Entry[]>();
 
   /** Add a listener. */
-  on<E extends keyof Events & string>(event: E, listener: Events[E]): void {
-    this.#add(event, { fn: listener, once: false });
+  on<E extends keyof Events & string>(event: E, listener: Events[E]): this {
+    return this.#add(event, { fn: listener, once: false });
   }
 
   /** Add a listener that runs at most once. */
-  once<E extends keyof Events & string>(event: E, listener: Events[E]): void {
-    this.#add(event, { fn: listener, once: true });
+  once<E extends keyof Events & string>(event: E, listener: Events[E]): this {
+    return this.#add(event, { fn: listener, once: true });
   }
 
   /** Remove one listener, every listener of an event, or every listener. */
-  off<E extends keyof Events & string>(event?: E, listener?: Events[E]): void {
-    if (event === undefined) {
-      this.#listeners.clear();
-      return;
-    }
-    if (listener === undefined) {
-      this.#listeners.delete(event);
-      return;
-    }
-    this.#remove(event, (entry) => entry.fn === listener);
-  }
-
-  /** Call every listener of `event`. Returns whether there was one. */
-  emit<E extends keyof Events & string>(event: E, ...args: Parameters<Events[E]>): boolean {
-    const list = this.#listeners.get(event);
-    if (list === undefined) return false;
-    for (const entry of list) {
-      if (entry.once) this.#remove(event, (candidate) => candidate === entry);
-      entry.fn(...args);
-    }
-    return true;
+  off<E extends keyof Events & string>(event?: E, listener?: Events[E]): this {
+    if (event === undefined) this.#listeners.clear();
+    else if (listener === undefined) this.#listeners.delete(event);
+    else this.#remove(event, (entry) => entry.fn === listener);
+    return this;
   }
 
   /** The listeners of `event`, in call order. */
@@ -66,23 +51,34 @@ export class Emitter<Events extends { [K in keyof Events]: AnyListener }> {
   }
 
   /** Whether `event` has listeners. */
-  has(event: string): boolean {
+  hasListeners(event: keyof Events & string): boolean {
     return this.#listeners.has(event);
   }
 
-  #remove(event: string, match: (entry: Entry) => boolean): void {
-    const list = this.#listeners.get(event);
-    if (list === undefined) return;
-    const index = list.findIndex(match);
-    if (index < 0) return;
-    // Copy on write: an emit in progress keeps iterating its own snapshot.
-    const next = list.slice();
-    next.splice(index, 1);
-    if (next.length === 0) this.#listeners.delete(event);
-    else this.#listeners.set(event, next);
+  /** @internal Call every listener of `event` (the application cannot emit these; the client does). */
+  emitReserved<E extends keyof Events & string>(event: E, ...args: Parameters<Events[E]>): void {
+    for (const entry of this.#listeners.get(event) ?? []) {
+      if (entry.once) this.#remove(event, (candidate) => candidate === entry);
+      entry.fn(...args);
+    }
   }
 
-  #add(event: string, entry: Entry): void {
-    this.#listeners.set(event, [...(this.#listeners.get(event) ?? []), entry]);
+  /** Remove the first entry that matches. */
+  #remove(event: string, match: (entry: Entry) => boolean): void {
+    const list = this.#listeners.get(event) ?? [];
+    const index = list.findIndex(match);
+    // Copy on write: an emit in progress keeps iterating its own snapshot.
+    this.#set(event, list.filter((_, i) => i !== index));
+  }
+
+  #add(event: string, entry: Entry): this {
+    this.#set(event, [...(this.#listeners.get(event) ?? []), entry]);
+    return this;
+  }
+
+  /** Store a list; an event without listeners has no entry, so `hasListeners` is a lookup. */
+  #set(event: string, list: Entry[]): void {
+    if (list.length > 0) this.#listeners.set(event, list);
+    else this.#listeners.delete(event);
   }
 }

@@ -10,9 +10,12 @@
  * and `ackTimeout`; `retries` makes client→server emits at-least-once, each
  * carrying a stable message id the server can de-duplicate.
  *
- * This entry speaks MessagePack by default (compact, binary-friendly; the
- * server needs the msgpack parser) and the Socket.IO text format with
- * `codec: "text"`. `@cometa/client/json` is the smaller text-only entry.
+ * This entry speaks MessagePack (compact, binary-friendly; the server needs
+ * the msgpack parser). For the Socket.IO default text format, use the
+ * `@cometa/client/json` entry, or pass its codec here:
+ * `connect(url, { codec: textCodec })` with `textCodec` from
+ * `@cometa/client/json` (once that entry is imported, `codec: "text"` works
+ * here too). The text codec is not bundled otherwise.
  *
  * Errors carry a stable `code` (`ClientError`): `connect_error` gives
  * `ConnectError` (server refusal, with `.data`) or `ConnectionError`
@@ -36,13 +39,12 @@
  * ```
  */
 import { liteMsgpackCodec } from "@cometa/codec-msgpack/lite";
-import { textCodec } from "@cometa/protocol";
 import { createConnect } from "./create-connect.js";
 import { createClientEngine } from "./engine/index.js";
 
 export * from "./public-api.js";
 
-/** Codec names this entry accepts in the `codec` option. */
+/** Codec names this entry accepts in the `codec` option (`"text"` only once `@cometa/client/json` is imported). */
 export type CodecName = "msgpack" | "text";
 
 /**
@@ -53,11 +55,7 @@ export type CodecName = "msgpack" | "text";
  * const admin = connect("https://example.com/admin", { auth: { token }, ackTimeout: 10_000 });
  * ```
  */
-export const connect = createConnect<CodecName>({
-  codecs: { msgpack: liteMsgpackCodec, text: textCodec },
-  defaultCodec: "msgpack",
-  createEngine: createClientEngine,
-});
+export const connect = createConnect<CodecName>({ codecs: { msgpack: liteMsgpackCodec }, createEngine: createClientEngine });
 
 /** Alias of {@link connect}, as socket.io-client's `io`. */
 export const io = connect;

@@ -16,16 +16,14 @@ import { createConnect } from "./create-connect.js";
 import { createClientEngine } from "./engine/index.js";
 
 export * from "./public-api.js";
+/** The Socket.IO default text codec, for `connect(url, { codec: textCodec })` with `@cometa/client`. */
+export { textCodec };
 
 /** Codec names this entry accepts in the `codec` option. */
 export type CodecName = "text";
 
 /** Open (or reuse) a connection and return the socket for the URL's namespace (text codec). */
-export const connect = createConnect<CodecName>({
-  codecs: { text: textCodec },
-  defaultCodec: "text",
-  createEngine: createClientEngine,
-});
+export const connect = createConnect<CodecName>({ codecs: { text: textCodec }, createEngine: createClientEngine });
 
 /** Alias of {@link connect}, as socket.io-client's `io`. */
 export const io = connect;

@@ -1,6 +1,5 @@
 import type { Codec } from "@cometa/protocol";
 import type { BackoffPolicy } from "./backoff.js";
-import type { Clock } from "./clock.js";
 import type {
   ClientEngine,
   ClientEngineOptions,
@@ -77,20 +76,18 @@ export interface ManagerEvents {
 /** Builds one engine per connection attempt. */
 export type EngineFactory = (options: ClientEngineOptions) => ClientEngine;
 
-/** Fully resolved manager options (see `connect()` for the user-facing ones and defaults). */
-export interface ManagerOptions {
-  /** What each engine is opened with (the clock is added by the manager). */
-  readonly engine: Omit<ClientEngineOptions, "clock">;
+/**
+ * Fully resolved manager options (see `connect()` for the user-facing ones
+ * and defaults). They are also what each engine is opened with, and the
+ * backoff policy of the reconnect loop.
+ */
+export interface ManagerOptions extends ClientEngineOptions, BackoffPolicy {
   readonly createEngine: EngineFactory;
   readonly codec: Codec;
   readonly reconnection: boolean;
   readonly reconnectionAttempts: number;
-  readonly backoff: BackoffPolicy;
-  /** Handshake timeout, ms; 0 or Infinity disables it. */
-  readonly timeout: number;
   /** Whether sockets connect as soon as they are created. */
   readonly autoConnect: boolean;
-  readonly clock: Clock;
   /** Uniform [0, 1) source for jitter and message ids. */
   readonly random: () => number;
 }

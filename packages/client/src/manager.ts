@@ -1,18 +1,12 @@
-import { type Frame, type HandshakeData, type Packet, type PacketDecoder, ProtocolError } from "@cometa/protocol";
-import type { TimerHandle } from "./clock.js";
+import { type Frame, type Packet, type PacketDecoder, ProtocolError } from "@cometa/protocol";
 import { Emitter } from "./emitter.js";
 import type { ClientEngine, EngineCloseDetail, EngineCloseReason } from "./engine/engine-contract.js";
 import { ConnectionError } from "./errors.js";
-import type {
-  ManagerEvents,
-  ManagerOptions,
-  ManagerState,
-  ManagerStateReason,
-} from "./manager-types.js";
+import type { ManagerEvents, ManagerOptions, ManagerState, ManagerStateReason } from "./manager-types.js";
 import { reportError } from "./report-error.js";
 import { RetryTimer } from "./retry-timer.js";
 import { Socket } from "./socket.js";
-import type { NamespaceLink, SocketOptions } from "./socket-types.js";
+import type { SocketOptions } from "./socket-types.js";
 
 export type {
   EngineFactory,
@@ -35,24 +29,21 @@ export type {
  * socket.io.on("state", ({ from, to, reason }) => console.debug(from, "→", to, reason));
  * ```
  */
-export class Manager {
+export class Manager extends Emitter<ManagerEvents> {
   /** Resolved options. */
   readonly options: ManagerOptions;
   #state: ManagerState = "closed";
   #engine: ClientEngine | undefined;
   #decoder: PacketDecoder | undefined;
-  #connectTimer: TimerHandle | undefined;
   /** False after close(): no reconnection until the next open(). */
   #wanted = false;
-  #epoch = 0;
-  readonly #events = new Emitter<ManagerEvents>();
   readonly #retry: RetryTimer;
   readonly #sockets = new Map<string, Socket>();
-  readonly #links = new Map<string, NamespaceLink>();
 
   constructor(options: ManagerOptions) {
+    super();
     this.options = options;
-    this.#retry = new RetryTimer(options.clock, options.backoff, options.random, () => this.#onRetryDue());
+    this.#retry = new RetryTimer(options.clock, options, options.random, () => this.#onRetryDue());
   }
 
   /** Current state. */
@@ -67,33 +58,7 @@ export class Manager {
 
   /** Whether the reconnect loop is running (waiting, or opening after a failure). */
   get reconnecting(): boolean {
-    return this.#retry.attempts > 0 && this.#state !== "open" && this.#state !== "closed";
-  }
-
-  /**
-   * Increases every time a connection opens. Sockets use it to ignore an async
-   * `auth` result that arrives after the connection it was meant for.
-   */
-  get epoch(): number {
-    return this.#epoch;
-  }
-
-  /** Add a listener. */
-  on<E extends keyof ManagerEvents>(event: E, listener: ManagerEvents[E]): this {
-    this.#events.on(event, listener);
-    return this;
-  }
-
-  /** Add a one-shot listener. */
-  once<E extends keyof ManagerEvents>(event: E, listener: ManagerEvents[E]): this {
-    this.#events.once(event, listener);
-    return this;
-  }
-
-  /** Remove a listener (or all listeners of an event, or all). */
-  off<E extends keyof ManagerEvents>(event?: E, listener?: ManagerEvents[E]): this {
-    this.#events.off(event, listener);
-    return this;
+    return this.#retry.attempts > 0 && (this.#state === "waiting" || this.#state === "opening");
   }
 
   /**
@@ -101,19 +66,14 @@ export class Manager {
    * A socket that was disconnected is reconnected when `autoConnect` is on.
    */
   // biome-ignore lint/suspicious/noExplicitAny: untyped by default, typed by the caller
-  socket<L extends Record<string, any> = any, E extends Record<string, any> = L>(
-    nsp: string,
-    options: Partial<SocketOptions> = {},
-  ): Socket<L, E> {
-    const existing = this.#sockets.get(nsp);
-    if (existing !== undefined) {
-      if (this.options.autoConnect && !existing.active) existing.connect();
-      return existing as unknown as Socket<L, E>;
+  socket<L extends Record<string, any> = any, E extends Record<string, any> = L>(nsp: string, options: SocketOptions = {}): Socket<L, E> {
+    let socket = this.#sockets.get(nsp);
+    if (socket === undefined) {
+      socket = new Socket(this, nsp, options);
+      this.#sockets.set(nsp, socket);
     }
-    const socket = new Socket<L, E>(this, nsp, options);
-    this.#sockets.set(nsp, socket as unknown as Socket);
-    if (this.options.autoConnect) socket.connect();
-    return socket;
+    if (this.options.autoConnect && !socket.active) socket.connect();
+    return socket as unknown as Socket<L, E>;
   }
 
   /** Whether a socket for namespace `nsp` was created on this manager. */
@@ -124,8 +84,7 @@ export class Manager {
   /** Start connecting (no-op while connecting, connected or waiting to reconnect). */
   open(): this {
     this.#wanted = true;
-    if (this.#state !== "closed") return this;
-    this.#startAttempt("open-requested");
+    if (this.#state === "closed") this.#startAttempt("open-requested");
     return this;
   }
 
@@ -140,11 +99,8 @@ export class Manager {
     if (from === "closed") return this;
     this.#dropEngine();
     this.#setState("closed", "client-close");
-    if (from === "open") {
-      this.#events.emit("close", "forced close");
-      for (const link of this.#linkList()) link.onClose("forced close", undefined);
-    }
-    for (const link of this.#linkList()) link.onStop();
+    if (from === "open") this.#onClosed("forced close");
+    this.#stopSockets();
     return this;
   }
 
@@ -157,76 +113,52 @@ export class Manager {
    * @internal Encode and send a packet on the open connection. Returns false
    * when it was not sent (not open, or the engine dropped it).
    */
-  send(packet: Packet, volatile = false): boolean {
-    const engine = this.#engine;
-    if (this.#state !== "open" || engine === undefined) return false;
-    const frames = this.options.codec.encode(packet);
-    return engine.send(frames, volatile ? { volatile: true } : undefined);
-  }
-
-  /** @internal A socket registers how the manager reaches it. */
-  attach(nsp: string, link: NamespaceLink): void {
-    this.#links.set(nsp, link);
+  send(packet: Packet, volatile?: boolean): boolean {
+    // The engine is gone (but the state still "open") while sockets hear about a lost connection.
+    return this.#state === "open" && this.#engine?.send(this.options.codec.encode(packet), { volatile }) === true;
   }
 
   /** @internal A socket went inactive: close the connection when no socket is active any more. */
   release(): void {
-    for (const link of this.#links.values()) if (link.isActive()) return;
-    this.close();
+    if (!this.#socketList().some((socket) => socket.active)) this.close();
   }
 
   #startAttempt(reason: ManagerStateReason): void {
-    const engine = this.options.createEngine({ ...this.options.engine, clock: this.options.clock });
+    const { options } = this;
+    const engine = options.createEngine(options);
     this.#engine = engine;
-    // Every handler checks it still belongs to the current engine: a closed
+    // Every handler checks it still belongs to the current engine: a dropped
     // engine may call back late, and must not disturb its successor.
-    engine.onOpen = (handshake) => {
-      if (this.#engine === engine) this.#onEngineOpen(handshake);
-    };
-    engine.onMessage = (frame) => {
-      if (this.#engine === engine) this.#onEngineMessage(frame);
-    };
-    engine.onClose = (why, detail) => {
-      if (this.#engine === engine) this.#onEngineClose(why, detail);
-    };
-    engine.onTransport = (name) => {
-      if (this.#engine === engine) this.#events.emit("transport", name);
-    };
+    const current = () => this.#engine === engine;
+    engine.onOpen = () => current() && this.#onEngineOpen();
+    engine.onMessage = (frame) => current() && this.#onEngineMessage(frame);
+    engine.onClose = (why, detail) => current() && this.#onEngineClose(why, detail);
+    engine.onTransport = (name) => current() && this.emitReserved("transport", name);
     this.#setState("opening", reason);
-    const timeout = this.options.timeout;
-    if (timeout > 0 && Number.isFinite(timeout)) {
-      this.#connectTimer = this.options.clock.setTimeout(() => this.#onConnectTimeout(), timeout);
-    }
+    // The engine enforces the `timeout` option (its HANDSHAKE_TIMEOUT becomes CONNECT_TIMEOUT).
     engine.open();
   }
 
-  #onEngineOpen(_handshake: HandshakeData): void {
-    if (this.#state !== "opening") return;
-    this.#clearConnectTimer();
+  #onEngineOpen(): void {
     this.#decoder = this.options.codec.createDecoder();
     const attempts = this.#retry.attempts;
     this.#retry.reset();
-    this.#epoch++;
     this.#setState("open", "handshake");
-    this.#events.emit("open");
-    for (const link of this.#linkList()) link.onOpen();
-    if (attempts > 0) this.#events.emit("reconnect", attempts);
+    this.emitReserved("open");
+    for (const socket of this.#socketList()) socket._onOpen();
+    if (attempts > 0) this.emitReserved("reconnect", attempts);
   }
 
   #onEngineMessage(frame: Frame): void {
-    const decoder = this.#decoder;
-    if (decoder === undefined) return;
-    const result = decoder.add(frame);
-    if (result === undefined) return;
-    if (result instanceof ProtocolError) {
+    const packet = this.#decoder?.add(frame);
+    if (packet instanceof ProtocolError) {
       this.#dropEngine();
-      this.#onConnectionLost("parse error", { error: result }, "parse-error");
+      this.#onEngineClose("parse error", { error: packet });
       return;
     }
-    const link = this.#links.get(result.nsp);
-    if (link === undefined) return; // packets for namespaces we never joined are ignored, as in socket.io-client
     try {
-      link.onPacket(result);
+      // Packets for namespaces we never joined are ignored, as in socket.io-client.
+      if (packet !== undefined) this.#sockets.get(packet.nsp)?._onPacket(packet);
     } catch (err) {
       // A throwing application listener must not tear down the engine's read
       // loop; surface it as an uncaught error instead, like socket.io-client does.
@@ -234,94 +166,68 @@ export class Manager {
     }
   }
 
+  /** The engine closed (or was dropped): a failed attempt before the handshake, a lost connection after it. */
   #onEngineClose(reason: EngineCloseReason, detail: EngineCloseDetail | undefined): void {
     const from = this.#state;
-    this.#engine = undefined;
-    this.#decoder = undefined;
-    this.#clearConnectTimer();
-    if (from === "opening") this.#onAttemptFailed(new ConnectionError(reason, detail), "connect-failed");
-    else if (from === "open") this.#onConnectionLost(reason, detail, "connection-lost");
-  }
-
-  #onConnectTimeout(): void {
-    this.#connectTimer = undefined;
-    if (this.#state !== "opening") return;
-    this.#dropEngine();
-    this.#onAttemptFailed(new ConnectionError("timeout"), "connect-timeout");
-  }
-
-  /** A connection attempt ended before the handshake. */
-  #onAttemptFailed(error: ConnectionError, reason: ManagerStateReason): void {
-    const reconnecting = this.#retry.attempts > 0;
-    this.#events.emit("error", error);
-    for (const link of this.#linkList()) link.onError(error);
-    if (reconnecting) this.#events.emit("reconnect_error", error);
+    let why: ManagerStateReason = reason === "parse error" ? "parse-error" : "connection-lost";
+    this.#engine = this.#decoder = undefined;
+    if (from === "opening") {
+      const error = new ConnectionError(reason, detail);
+      const reconnecting = this.#retry.attempts > 0;
+      why = error.reason === "timeout" ? "connect-timeout" : "connect-failed";
+      this.emitReserved("error", error);
+      for (const socket of this.#socketList()) socket._onError(error);
+      if (reconnecting) this.emitReserved("reconnect_error", error);
+    } else this.#onClosed(reason, detail);
     // A listener may have called close() meanwhile.
-    if (this.#state !== "opening") return;
-    this.#scheduleRetry(reason, error.detail?.retryAfterMs);
+    if (this.#state === from) this.#scheduleRetry(why, detail);
   }
 
-  /** An open connection ended. */
-  #onConnectionLost(reason: EngineCloseReason, detail: EngineCloseDetail | undefined, why: ManagerStateReason): void {
-    this.#events.emit("close", reason, detail);
-    for (const link of this.#linkList()) link.onClose(reason, detail);
-    if (this.#state !== "open") return;
-    this.#scheduleRetry(why, detail?.retryAfterMs);
+  #onClosed(reason: EngineCloseReason | "forced close", detail?: EngineCloseDetail): void {
+    this.emitReserved("close", reason, detail);
+    for (const socket of this.#socketList()) socket._onClose(reason, detail);
   }
 
-  #scheduleRetry(why: ManagerStateReason, retryAfterMs: number | undefined): void {
-    if (!this.options.reconnection || !this.#wanted) {
-      this.#setState("closed", "reconnection-disabled");
-      this.#stopLinks();
+  #scheduleRetry(why: ManagerStateReason, detail: EngineCloseDetail | undefined): void {
+    const { options } = this;
+    const wanted = options.reconnection && this.#wanted;
+    if (wanted && this.#retry.attempts < options.reconnectionAttempts) {
+      this.#retry.schedule(detail?.retryAfterMs);
+      this.#setState("waiting", why);
       return;
     }
-    if (this.#retry.attempts >= this.options.reconnectionAttempts) {
-      this.#retry.reset();
-      this.#setState("closed", "attempts-exhausted");
-      this.#events.emit("reconnect_failed");
-      this.#stopLinks();
-      return;
-    }
-    this.#retry.schedule(retryAfterMs);
-    this.#setState("waiting", why);
+    this.#retry.reset();
+    this.#setState("closed", wanted ? "attempts-exhausted" : "reconnection-disabled");
+    if (wanted) this.emitReserved("reconnect_failed");
+    this.#stopSockets();
   }
 
   #onRetryDue(): void {
-    if (this.#state !== "waiting") return;
-    this.#events.emit("reconnect_attempt", this.#retry.attempts);
+    this.emitReserved("reconnect_attempt", this.#retry.attempts);
     // A reconnect_attempt listener may have called close().
-    if (this.#state !== "waiting") return;
-    this.#startAttempt("retry-due");
+    if (this.#state === "waiting") this.#startAttempt("retry-due");
   }
 
-  #stopLinks(): void {
-    for (const link of this.#linkList()) link.onStop();
+  #stopSockets(): void {
+    for (const socket of this.#socketList()) socket._onStop();
   }
 
   /** Detach from the current engine and close it without hearing its callbacks. */
   #dropEngine(): void {
-    this.#clearConnectTimer();
     const engine = this.#engine;
-    this.#engine = undefined;
-    this.#decoder = undefined;
+    this.#engine = this.#decoder = undefined;
     engine?.close();
   }
 
-  #clearConnectTimer(): void {
-    if (this.#connectTimer === undefined) return;
-    this.options.clock.clearTimeout(this.#connectTimer);
-    this.#connectTimer = undefined;
-  }
-
-  /** A snapshot, since a link may detach or change while being notified. */
-  #linkList(): NamespaceLink[] {
-    return [...this.#links.values()];
+  /** A snapshot, since a socket may change while being notified. */
+  #socketList(): Socket[] {
+    return [...this.#sockets.values()];
   }
 
   #setState(next: ManagerState, reason: ManagerStateReason): void {
     const from = this.#state;
     if (from === next) return;
     this.#state = next;
-    this.#events.emit("state", { from, to: next, reason });
+    this.emitReserved("state", { from, to: next, reason });
   }
 }

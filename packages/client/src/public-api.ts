@@ -2,7 +2,7 @@
  * The public surface shared by both entry points (`index.ts`, `json.ts`):
  * everything but `connect` itself, which each entry builds with its codecs.
  */
-export type { ClientErrorCode } from "./errors.js";
+export type { ClientEngineErrorCode, ClientErrorCode } from "./errors.js";
 export { ClientError, ConnectError, ConnectionError } from "./errors.js";
 export type { ConnectOptions } from "./connect-options.js";
 export type { ConnectFunction } from "./create-connect.js";

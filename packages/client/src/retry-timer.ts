@@ -15,7 +15,8 @@ import type { Clock, TimerHandle } from "./clock.js";
  * ```
  */
 export class RetryTimer {
-  #attempts = 0;
+  /** Attempts scheduled since the last `reset()`. */
+  attempts = 0;
   #handle: TimerHandle | undefined;
   readonly #clock: Clock;
   readonly #policy: BackoffPolicy;
@@ -29,41 +30,25 @@ export class RetryTimer {
     this.#onDue = onDue;
   }
 
-  /** Attempts scheduled since the last `reset()`. */
-  get attempts(): number {
-    return this.#attempts;
-  }
-
-  /** A timer is armed. */
-  get pending(): boolean {
-    return this.#handle !== undefined;
-  }
-
   /**
    * Arm the timer for the next attempt (replacing an armed one) and return
    * the chosen delay in ms. `retryAfterMs` is the server's requested wait.
    */
   schedule(retryAfterMs?: number): number {
     this.cancel();
-    const delay = backoffDelay(this.#policy, this.#attempts, this.#random(), retryAfterMs);
-    this.#attempts++;
-    this.#handle = this.#clock.setTimeout(() => {
-      this.#handle = undefined;
-      this.#onDue();
-    }, delay);
+    const delay = backoffDelay(this.#policy, this.attempts++, this.#random(), retryAfterMs);
+    this.#handle = this.#clock.setTimeout(this.#onDue, delay);
     return delay;
   }
 
   /** Disarm without forgetting the attempt count. */
   cancel(): void {
-    if (this.#handle === undefined) return;
     this.#clock.clearTimeout(this.#handle);
-    this.#handle = undefined;
   }
 
   /** Disarm and start the schedule over. */
   reset(): void {
     this.cancel();
-    this.#attempts = 0;
+    this.attempts = 0;
   }
 }

@@ -1,4 +1,4 @@
-import type { AllButLast, EventNames, EventNamesWithAck, EventParams, EventsMap, FirstAckArg, Packet } from "@cometa/protocol";
+import type { AllButLast, EventNames, EventNamesWithAck, EventParams, EventsMap, FirstAckArg } from "@cometa/protocol";
 import type { EngineCloseDetail } from "./engine/engine-contract.js";
 import type { ConnectError, ConnectionError } from "./errors.js";
 import type { ManagerCloseReason } from "./manager.js";
@@ -19,23 +19,23 @@ export type AuthOption =
 /** Per-namespace options (the socket part of `connect()`'s options). */
 export interface SocketOptions {
   /** Sent with every CONNECT (see {@link AuthOption}). */
-  readonly auth: AuthOption | undefined;
+  readonly auth?: AuthOption | undefined;
   /** Default ack timeout in ms for emits with an ack (and each `retries` attempt). Undefined: wait forever. */
-  readonly ackTimeout: number | undefined;
+  readonly ackTimeout?: number | undefined;
   /**
    * Retransmissions of an emit that is not acknowledged in time. When set
    * (> 0), every non-volatile emit goes through an ordered queue with one
    * packet in flight, each transmission carrying the same client message id
-   * (`mid`). Ack callbacks then always receive an error first.
+   * (`mid`). Ack callbacks then always receive an error first. Default 0.
    */
-  readonly retries: number;
+  readonly retries?: number | undefined;
   /**
    * Most emits kept while disconnected (default 1000). When full, a new emit
    * is refused: its ack (if it takes an error) receives `OFFLINE_BUFFER_FULL`;
    * the emits already buffered keep their place and order. The same bound
    * applies to the `retries` queue and to events received before CONNECT.
    */
-  readonly offlineBufferSize: number;
+  readonly offlineBufferSize?: number | undefined;
 }
 
 /** Why a socket disconnected (PROTOCOL.md §3.5 plus the manager's `forced close`). */
@@ -79,24 +79,6 @@ export interface SocketStateChange {
   readonly from: SocketState;
   readonly to: SocketState;
   readonly reason: SocketStateReason;
-}
-
-/**
- * @internal How the manager reaches a namespace socket. The socket hands the
- * manager this object, so these hooks stay off the public `Socket` API.
- */
-export interface NamespaceLink {
-  isActive(): boolean;
-  /** The engine connection opened: send CONNECT if active. */
-  onOpen(): void;
-  /** A packet for this namespace arrived. */
-  onPacket(packet: Packet): void;
-  /** A connection attempt failed. */
-  onError(err: ConnectionError): void;
-  /** The open connection ended. */
-  onClose(reason: ManagerCloseReason, detail: EngineCloseDetail | undefined): void;
-  /** The manager stopped for good (closed, or gave up reconnecting). */
-  onStop(): void;
 }
 
 // ---------------------------------------------------------------------------

@@ -9,19 +9,17 @@ import {
 } from "@cometa/protocol";
 import { resolveAuth } from "./auth.js";
 import { normalizeBinary } from "./binary.js";
-import { EmitOperator, type EmitFlags, NO_FLAGS } from "./emit-operator.js";
-import { Emitter } from "./emitter.js";
+import { EmitOperator } from "./emit-operator.js";
 import type { EngineCloseDetail } from "./engine/engine-contract.js";
-import { ClientError, ConnectError, type ConnectionError } from "./errors.js";
+import { ClientError, ConnectError } from "./errors.js";
 import type { Manager, ManagerCloseReason } from "./manager.js";
-import { OfflineBuffer } from "./offline-buffer.js";
-import { Outbox } from "./outbox.js";
+import { createOutbox, DEFAULT_OFFLINE_BUFFER_SIZE, type Outbox } from "./outbox.js";
 import { SocketListeners } from "./socket-listeners.js";
 import type {
   AckEmitArgs,
   AckEventNames,
   AckResult,
-  AuthData,
+  AuthOption,
   DecorateAcknowledgements,
   DisconnectReason,
   SocketOptions,
@@ -30,8 +28,7 @@ import type {
   SocketStateReason,
 } from "./socket-types.js";
 
-/** Default `offlineBufferSize`. */
-export const DEFAULT_OFFLINE_BUFFER_SIZE = 1000;
+export { DEFAULT_OFFLINE_BUFFER_SIZE };
 
 /**
  * A namespace socket: the object applications talk to. It joins one
@@ -40,6 +37,7 @@ export const DEFAULT_OFFLINE_BUFFER_SIZE = 1000;
  *
  * `Listen` is the map of events the server sends, `Emit` the map of events
  * this client sends (the same maps as the server's, swapped).
+ * Its states are {@link SocketState}.
  *
  * @example
  * ```ts
@@ -48,16 +46,13 @@ export const DEFAULT_OFFLINE_BUFFER_SIZE = 1000;
  * const stored = await socket.timeout(5000).emitWithAck("send", "hello");
  * ```
  */
-export class Socket<
-  Listen extends EventsMap = DefaultEventsMap,
-  Emit extends EventsMap = Listen,
-> extends SocketListeners<Listen> {
+export class Socket<Listen extends EventsMap = DefaultEventsMap, Emit extends EventsMap = Listen> extends SocketListeners<Listen> {
   /** The manager (connection) this socket runs on. */
   readonly io: Manager;
   /** The namespace, e.g. `/` or `/admin`. */
   readonly nsp: string;
   /** Sent with each CONNECT; may be changed between reconnections. */
-  auth: SocketOptions["auth"];
+  auth: AuthOption | undefined;
   /** Whether the last connection restored the previous session (connection state recovery). */
   recovered = false;
 
@@ -65,43 +60,39 @@ export class Socket<
   #id: string | undefined;
   #pid: string | undefined;
   #lastOffset: string | undefined;
-  /** Manager epoch for which a CONNECT was sent; -1 when none is pending. */
-  #connectEpoch = -1;
-  readonly #options: SocketOptions;
-  readonly #stateListeners = new Emitter<{ change: (change: SocketStateChange) => void }>();
+  /** The engine (connection) a CONNECT was sent on and not answered yet. */
+  #connectingOn: unknown;
+  /** Events received before the CONNECT reply (connection-state recovery replays them first). */
+  #early: unknown[][] = [];
+  readonly #limit: number;
+  #stateListeners: ((change: SocketStateChange) => void)[] = [];
   readonly #outbox: Outbox;
-  readonly #receiveBuffer: OfflineBuffer<unknown[]>;
+  readonly #emitter: EmitOperator<Emit>;
 
   /** Created by `connect()` or `manager.socket(nsp)`; not meant to be constructed directly. */
-  constructor(io: Manager, nsp: string, options: Partial<SocketOptions> = {}) {
+  constructor(io: Manager, nsp: string, options: SocketOptions = {}) {
     super();
     this.io = io;
     this.nsp = nsp;
-    this.#options = {
-      auth: options.auth,
-      ackTimeout: options.ackTimeout,
-      retries: options.retries ?? 0,
-      offlineBufferSize: options.offlineBufferSize ?? DEFAULT_OFFLINE_BUFFER_SIZE,
-    };
-    this.auth = this.#options.auth;
-    this.#receiveBuffer = new OfflineBuffer(this.#options.offlineBufferSize);
-    this.#outbox = new Outbox(
+    this.auth = options.auth;
+    this.#limit = options.offlineBufferSize ?? DEFAULT_OFFLINE_BUFFER_SIZE;
+    this.#outbox = createOutbox(
       {
         nsp,
         isConnected: () => this.#state === "connected",
-        transmit: (packet, volatile) => this.#transmit(packet, volatile),
+        transmit: (packet, volatile) => {
+          const sent = this.io.send(packet, volatile);
+          if (sent) this.notifyOutgoing(packet.data as unknown[]);
+          return sent;
+        },
       },
-      this.#options,
+      options,
       io.options.clock,
       io.options.random,
     );
-    io.attach(nsp, {
-      isActive: () => this.#state !== "inactive",
-      onOpen: () => this.#onOpen(),
-      onPacket: (packet) => this.#onPacket(packet),
-      onError: (err) => this.#onError(err),
-      onClose: (reason, detail) => this.#onConnectionLost(reason, detail),
-      onStop: () => this.#onStop(),
+    this.#emitter = new EmitOperator((event, args, flags, errorFirst) => {
+      if (RESERVED_EVENTS.has(event)) throw new ClientError("RESERVED_EVENT", `${event} is reserved`);
+      this.#outbox.emit(event, args, flags, errorFirst);
     });
   }
 
@@ -124,7 +115,7 @@ export class Socket<
 
   /** Not connected to the namespace. */
   get disconnected(): boolean {
-    return this.#state !== "connected";
+    return !this.connected;
   }
 
   /** Connected or trying to (re)connect: false after a deliberate, server or final disconnect. */
@@ -139,15 +130,16 @@ export class Socket<
 
   /** Observe state transitions (a separate channel, so no event name is taken from the application). Returns an unsubscribe function. */
   onStateChange(listener: (change: SocketStateChange) => void): () => void {
-    this.#stateListeners.on("change", listener);
-    return () => this.#stateListeners.off("change", listener);
+    this.#stateListeners = [...this.#stateListeners, listener];
+    return () => {
+      this.#stateListeners = this.#stateListeners.filter((candidate) => candidate !== listener);
+    };
   }
 
   /** Join the namespace (opening the connection if needed). */
   connect(): this {
-    if (this.#state === "connected") return this;
     if (this.#state === "inactive") this.#setState("connecting", "connect-called");
-    if (this.io.state === "open") this.#sendConnect();
+    if (this.io.state === "open") this._onOpen();
     else this.io.open();
     return this;
   }
@@ -159,12 +151,8 @@ export class Socket<
 
   /** Leave the namespace; no reconnection follows. The connection closes when no socket uses it. */
   disconnect(): this {
-    const wasConnected = this.#state === "connected";
-    if (wasConnected) this.io.send({ type: PacketType.DISCONNECT, nsp: this.nsp });
-    if (this.#state === "inactive") return this;
-    this.#setState("inactive", "client-disconnect");
-    if (wasConnected) this.#onDisconnected("io client disconnect", undefined);
-    this.io.release();
+    if (this.connected) this.io.send({ type: PacketType.DISCONNECT, nsp: this.nsp });
+    this.#stop("client-disconnect", "io client disconnect");
     return this;
   }
 
@@ -181,167 +169,133 @@ export class Socket<
    * `RESERVED_EVENT` for `connect`, `disconnect`, …
    */
   emit<Ev extends EventNames<Emit>>(event: Ev, ...args: EventParams<Emit, Ev>): this {
-    this.#flaggedEmit(event, args, NO_FLAGS, false);
+    this.#emitter.emit(event, ...args);
     return this;
   }
 
   /** `emit("message", ...args)`. */
   send(...args: EventParams<Emit, "message">): this {
-    this.#flaggedEmit("message", args, NO_FLAGS, false);
-    return this;
+    return this.emit("message", ...(args as EventParams<Emit, EventNames<Emit>>));
   }
 
   /** Send an event and resolve with the first ack argument. */
   emitWithAck<Ev extends AckEventNames<Emit>>(event: Ev, ...args: AckEmitArgs<Emit, Ev>): Promise<AckResult<Emit, Ev>> {
-    return new EmitOperator<Emit>(this.#flaggedEmit, NO_FLAGS).emitWithAck(event, ...args);
+    return this.#emitter.emitWithAck(event, ...args);
   }
 
   /** Emit with an ack timeout: ack callbacks get an `Error` first (`ACK_TIMEOUT` on expiry). */
   timeout(ms: number): EmitOperator<Emit, DecorateAcknowledgements<Emit>> {
-    return new EmitOperator(this.#flaggedEmit, { ...NO_FLAGS, timeout: ms });
+    return this.#emitter.timeout(ms);
   }
 
   /** Emit without buffering: dropped unless the socket is connected and the transport writable. */
   get volatile(): EmitOperator<Emit> {
-    return new EmitOperator(this.#flaggedEmit, { ...NO_FLAGS, volatile: true });
+    return this.#emitter.volatile;
   }
 
   /** Emit with the compression hint set or cleared. */
   compress(compress: boolean): EmitOperator<Emit> {
-    return new EmitOperator(this.#flaggedEmit, { ...NO_FLAGS, compress });
+    return this.#emitter.compress(compress);
   }
 
-  readonly #flaggedEmit = (event: string, args: unknown[], flags: EmitFlags, errorFirst: boolean): void => {
-    if (RESERVED_EVENTS.has(event)) throw new ClientError("RESERVED_EVENT", `"${event}" is a reserved event name`);
-    this.#outbox.emit(event, args, flags, errorFirst);
-  };
+  // ----- from the manager ------------------------------------------------------
 
-  /** Send now; false when the manager could not. */
-  #transmit(packet: Packet, volatile: boolean): boolean {
-    const sent = this.io.send(packet, volatile);
-    if (sent) this.notifyOutgoing(packet.data as unknown[]);
-    return sent;
-  }
-
-  // ----- connection lifecycle ------------------------------------------------
-
-  #onOpen(): void {
-    if (this.#state === "connecting") this.#sendConnect();
-  }
-
-  #sendConnect(): void {
-    const epoch = this.io.epoch;
+  /** @internal The connection is open: send CONNECT if this socket wants to join. */
+  _onOpen(): void {
+    const engine = this.io.engine;
     // One CONNECT per namespace per connection: a second one makes the server drop the whole connection.
-    if (this.#connectEpoch === epoch) return;
-    this.#connectEpoch = epoch;
-    // Both callbacks check that the connection they were meant for is still the current one.
-    const current = () => this.io.epoch === epoch && this.#connectEpoch === epoch && this.#state === "connecting";
+    if (this.#state !== "connecting" || this.#connectingOn === engine) return;
+    this.#connectingOn = engine;
+    // Both callbacks check that the connection they were meant for is still the current one (auth may be async).
+    const current = () => this.io.engine === engine && this.#connectingOn === engine && this.#state === "connecting";
     resolveAuth(
       this.auth,
-      (data) => {
-        if (current()) this.#writeConnect(data);
+      (auth) => {
+        if (!current()) return;
+        // With connection state recovery, the server expects the session id and the last offset seen.
+        // (Codecs write no payload for `data: undefined`.)
+        const data = this.#pid === undefined ? auth : { pid: this.#pid, offset: this.#lastOffset, ...auth };
+        this.io.send({ type: PacketType.CONNECT, nsp: this.nsp, data });
       },
       (cause) => {
-        if (!current()) return;
-        this.#connectEpoch = -1;
-        this.#setState("inactive", "connect-refused");
-        this.emitReserved("connect_error", new ClientError("AUTH_FAILED", "the auth function failed", { cause }));
-        this.io.release();
+        if (current()) this.#refuse(new ClientError("AUTH_FAILED", "auth failed", { cause }));
       },
     );
   }
 
-  #writeConnect(auth: AuthData | undefined): void {
-    // With connection state recovery, the server expects the session id and the last offset seen.
-    const data = this.#pid === undefined ? auth : { pid: this.#pid, offset: this.#lastOffset, ...auth };
-    const packet: Packet = { type: PacketType.CONNECT, nsp: this.nsp };
-    if (data !== undefined) packet.data = data;
-    this.io.send(packet);
-  }
-
-  #onPacket(packet: Packet): void {
-    switch (packet.type) {
-      case PacketType.CONNECT:
-        this.#onConnectReply(packet.data);
-        break;
-      case PacketType.EVENT:
-      case PacketType.BINARY_EVENT:
-        this.#onEvent(packet);
-        break;
-      case PacketType.ACK:
-      case PacketType.BINARY_ACK:
-        if (packet.id !== undefined && Array.isArray(packet.data)) this.#outbox.resolveAck(packet.id, packet.data);
-        break;
-      case PacketType.DISCONNECT:
-        this.#onServerDisconnect();
-        break;
-      case PacketType.CONNECT_ERROR:
-        this.#onConnectError(packet.data);
-        break;
+  /** @internal A packet for this namespace arrived (codecs deliver BINARY_EVENT/BINARY_ACK as EVENT/ACK). */
+  _onPacket({ type, data, id }: Packet): void {
+    if (type === PacketType.EVENT) this.#onEvent(data as unknown[], id);
+    else if (type === PacketType.ACK) this.#outbox.resolveAck(id!, data as unknown[]);
+    else if (type === PacketType.DISCONNECT) this.#stop("server-disconnect", "io server disconnect");
+    else if (this.#state !== "connecting") return;
+    else if (type === PacketType.CONNECT) this.#onConnected(data as { sid?: unknown; pid?: unknown } | undefined);
+    else {
+      // CONNECT_ERROR: `{message, data}` from Socket.IO v4 servers, a bare message from older ones.
+      const body = (typeof data === "string" ? { message: data } : data) as { message?: unknown; data?: unknown } | undefined;
+      this.#refuse(new ConnectError(String(body?.message ?? "connection refused"), body?.data));
     }
   }
 
-  #onConnectReply(data: unknown): void {
-    if (this.#state !== "connecting") return;
-    const reply = (typeof data === "object" && data !== null ? data : {}) as { sid?: unknown; pid?: unknown };
-    if (typeof reply.sid !== "string") {
-      const message = "the server speaks Socket.IO v2, which this client does not support";
-      this.emitReserved("connect_error", new ConnectError(message, undefined, "UNSUPPORTED_SERVER"));
+  /** @internal A connection attempt failed. */
+  _onError(err: Error): void {
+    if (this.#state === "connecting") this.emitReserved("connect_error", err);
+  }
+
+  /** @internal The open connection ended; the manager will reconnect (or stop). */
+  _onClose(reason: ManagerCloseReason, detail: EngineCloseDetail | undefined): void {
+    this.#connectingOn = undefined;
+    if (this.connected) {
+      this.#setState("connecting", "connection-lost");
+      this.#onDisconnected(reason, detail);
+    }
+  }
+
+  /** @internal The manager stopped for good (closed, or gave up reconnecting). */
+  _onStop(): void {
+    // Normally the manager reports the lost connection first, but never leave a socket "connected".
+    this.#stop("manager-stopped", "forced close", false);
+  }
+
+  // ----- internals -------------------------------------------------------------
+
+  #onConnected(data: { sid?: unknown; pid?: unknown } | undefined): void {
+    const { sid, pid } = data ?? {};
+    if (typeof sid !== "string") {
+      // A Socket.IO v2 server replies without a sid.
+      this.emitReserved("connect_error", new ClientError("UNSUPPORTED_SERVER", "unsupported server"));
       return;
     }
-    const pid = typeof reply.pid === "string" ? reply.pid : undefined;
-    this.#id = reply.sid;
-    this.recovered = pid !== undefined && pid === this.#pid;
-    this.#pid = pid;
-    this.#connectEpoch = -1;
+    this.#id = sid;
+    this.recovered = typeof pid === "string" && pid === this.#pid;
+    this.#pid = typeof pid === "string" ? pid : undefined;
+    this.#connectingOn = undefined;
     this.#setState("connected", "connect-accepted");
-    for (const args of this.#receiveBuffer.drain()) this.#dispatch(args);
+    const early = this.#early;
+    this.#early = [];
+    for (const args of early) this.#dispatch(args);
     this.#outbox.onConnected();
     this.emitReserved("connect");
   }
 
-  #onConnectError(data: unknown): void {
-    if (this.#state !== "connecting") return;
-    const body = (typeof data === "object" && data !== null ? data : { message: data }) as {
-      message?: unknown;
-      data?: unknown;
-    };
-    const message = typeof body.message === "string" ? body.message : "connection refused";
-    this.#connectEpoch = -1;
-    this.#setState("inactive", "connect-refused");
-    this.emitReserved("connect_error", new ConnectError(message, body.data));
+  /** The namespace refused us (CONNECT_ERROR, failing auth): stop, and release the connection. */
+  #refuse(error: Error): void {
+    this.#stop("connect-refused");
+    this.emitReserved("connect_error", error);
     this.io.release();
   }
 
-  #onServerDisconnect(): void {
-    const wasConnected = this.#state === "connected";
-    if (this.#state === "inactive") return;
-    this.#connectEpoch = -1;
-    this.#setState("inactive", "server-disconnect");
-    if (wasConnected) this.#onDisconnected("io server disconnect", undefined);
-    this.io.release();
-  }
-
-  #onError(err: ConnectionError): void {
-    if (this.#state === "connecting") this.emitReserved("connect_error", err);
-  }
-
-  #onConnectionLost(reason: ManagerCloseReason, detail: EngineCloseDetail | undefined): void {
-    this.#connectEpoch = -1;
-    if (this.#state !== "connected") return;
-    this.#setState("connecting", "connection-lost");
-    this.#onDisconnected(reason, detail);
-  }
-
-  #onStop(): void {
-    this.#connectEpoch = -1;
-    if (this.#state === "connected") {
-      // Not expected (the manager reports the lost connection first), but never leave a socket "connected".
-      this.#setState("inactive", "manager-stopped");
-      this.#onDisconnected("forced close", undefined);
-      return;
-    }
-    if (this.#state === "connecting") this.#setState("inactive", "manager-stopped");
+  /**
+   * Go inactive. A connected socket also disconnects (`disconnect` with
+   * `reason`); `release` closes the connection when no other socket uses it.
+   */
+  #stop(why: SocketStateReason, reason?: DisconnectReason, release = reason !== undefined): void {
+    const wasConnected = this.connected;
+    this.#connectingOn = undefined;
+    if (!this.active) return;
+    this.#setState("inactive", why);
+    if (wasConnected) this.#onDisconnected(reason!, undefined);
+    if (release) this.io.release();
   }
 
   /** Shared tail of every disconnection of a connected socket. */
@@ -351,20 +305,22 @@ export class Socket<
     this.#outbox.onDisconnected();
   }
 
-  // ----- incoming events -----------------------------------------------------
-
-  #onEvent(packet: Packet): void {
-    if (this.#state === "inactive") return;
-    const data = packet.data;
-    if (!Array.isArray(data) || data.length === 0) return;
-    const name = data[0];
-    if ((typeof name !== "string" && typeof name !== "number") || RESERVED_EVENTS.has(String(name))) return;
+  #onEvent(data: unknown[], id: number | undefined): void {
+    // Codecs check the event name; a server must not trigger our lifecycle events either way.
+    if (!this.active || RESERVED_EVENTS.has(data[0] as string)) return;
     const args = data.slice();
-    if (packet.id !== undefined) args.push(this.#ackFunction(packet.id));
-    if (this.#state === "connected") this.#dispatch(args);
-    else this.#receiveBuffer.push(args); // before CONNECT (recovery replay); overflow is dropped
+    if (id !== undefined) {
+      let sent = false; // at most one ACK per id
+      args.push((...reply: unknown[]) => {
+        if (!sent) this.io.send({ type: PacketType.ACK, nsp: this.nsp, id, data: normalizeBinary(reply) });
+        sent = true;
+      });
+    }
+    if (this.connected) this.#dispatch(args);
+    else if (this.#early.length < this.#limit) this.#early.push(args); // before CONNECT (recovery replay); overflow is dropped
   }
 
+  /** Dispatch an incoming event `[name, ...args]`, then note the recovery offset. */
   #dispatch(args: unknown[]): void {
     this.dispatchEvent(args);
     // Connection state recovery appends the offset as the last argument (PROTOCOL.md §4.7).
@@ -372,19 +328,10 @@ export class Socket<
     if (this.#pid !== undefined && typeof last === "string") this.#lastOffset = last;
   }
 
-  #ackFunction(id: number): (...reply: unknown[]) => void {
-    let sent = false;
-    return (...reply: unknown[]) => {
-      if (sent) return; // at most one ACK per id
-      sent = true;
-      this.io.send({ type: PacketType.ACK, nsp: this.nsp, id, data: normalizeBinary(reply) });
-    };
-  }
-
   #setState(next: SocketState, reason: SocketStateReason): void {
     const from = this.#state;
     if (from === next) return;
     this.#state = next;
-    this.#stateListeners.emit("change", { from, to: next, reason });
+    for (const listener of this.#stateListeners) listener({ from, to: next, reason });
   }
 }

@@ -1,14 +1,5 @@
 import { ClientError } from "./errors.js";
 
-/** The part of WHATWG `URL` we use (the client compiles without DOM or Node types). */
-interface UrlLike {
-  readonly protocol: string;
-  readonly host: string;
-  readonly pathname: string;
-  readonly searchParams: Iterable<[string, string]>;
-}
-const URLClass = (globalThis as unknown as { URL: new (url: string, base?: string) => UrlLike }).URL;
-
 /** What `connect()` reads from its URL. */
 export interface ParsedUrl {
   /** `http(s)://host[:port]`; `ws(s)` URLs are mapped to `http(s)`. */
@@ -19,12 +10,18 @@ export interface ParsedUrl {
   readonly query: Record<string, string>;
 }
 
+/** The part of the globals we read (the client compiles without DOM or Node types). */
+const globals = globalThis as unknown as {
+  URL: new (url: string, base?: string) => { protocol: string; host: string; pathname: string; searchParams: Iterable<[string, string]> };
+  location?: { href: string };
+};
+
 /**
  * Split a `connect()` URL into origin, namespace and query, like
  * socket.io-client: `https://example.com/admin?x=1` is namespace `/admin` on
  * `https://example.com`. A relative or missing URL is resolved against
- * `location` in browsers. Throws `INVALID_OPTIONS` for a URL that cannot be
- * parsed (programmer misuse).
+ * `location` in browsers; elsewhere a URL without scheme gets `https://`.
+ * Throws `INVALID_OPTIONS` for a URL that cannot be parsed (programmer misuse).
  *
  * @example
  * ```ts
@@ -32,26 +29,16 @@ export interface ParsedUrl {
  * // { origin: "http://localhost:3000", nsp: "/chat", query: { room: "1" } }
  * ```
  */
-export function parseUrl(uri: string | undefined): ParsedUrl {
-  const base = (globalThis as { location?: { href?: string } }).location?.href;
-  let url: UrlLike;
+export function parseUrl(uri = ""): ParsedUrl {
+  const base = globals.location?.href;
+  let url: InstanceType<typeof globals.URL> | undefined;
   try {
     // No URL means the page's own origin, namespace "/".
-    url = base === undefined ? new URLClass(withScheme(uri ?? "")) : new URLClass(uri ?? "/", base);
-  } catch (cause) {
-    throw new ClientError("INVALID_OPTIONS", `invalid URL: ${JSON.stringify(uri)}`, { cause });
+    url = base ? new globals.URL(uri || "/", base) : new globals.URL(/^[a-z][\w+.-]*:\/\//i.test(uri) ? uri : `https://${uri.replace(/^\/\//, "")}`);
+  } catch {
+    // Unparsable: refused below.
   }
-  const scheme = url.protocol.replace(/^ws/, "http");
-  if (scheme !== "http:" && scheme !== "https:") {
-    throw new ClientError("INVALID_OPTIONS", `unsupported URL scheme ${url.protocol} (use http(s) or ws(s))`);
-  }
-  const query: Record<string, string> = {};
-  for (const [key, value] of url.searchParams) query[key] = value;
+  if (!url || !/^(http|ws)s?:$/.test(url.protocol)) throw new ClientError("INVALID_OPTIONS", `invalid URL: ${uri}`);
   // URL drops default ports itself (":80" on http), so equal origins compare equal.
-  return { origin: `${scheme}//${url.host}`, nsp: url.pathname === "" ? "/" : url.pathname, query };
-}
-
-/** `localhost:3000` → `https://localhost:3000`, as socket.io-client does outside browsers. */
-function withScheme(uri: string): string {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(uri) ? uri : `https://${uri.replace(/^\/\//, "")}`;
+  return { origin: `${url.protocol.replace(/^ws/, "http")}//${url.host}`, nsp: url.pathname || "/", query: Object.fromEntries(url.searchParams) };
 }

@@ -25,10 +25,10 @@ describe("backoff schedule", () => {
   });
 
   it("full jitter (1) spans [0, ceiling]; no jitter (0) is deterministic", () => {
-    const full: BackoffPolicy = { ...DEFAULT_BACKOFF, jitter: 1 };
+    const full: BackoffPolicy = { ...DEFAULT_BACKOFF, randomizationFactor: 1 };
     expect(backoffDelay(full, 1, 0.999999)).toBe(0);
     expect(backoffDelay(full, 1, 0)).toBe(2000);
-    const none: BackoffPolicy = { ...DEFAULT_BACKOFF, jitter: 0 };
+    const none: BackoffPolicy = { ...DEFAULT_BACKOFF, randomizationFactor: 0 };
     expect(backoffDelay(none, 1, 0.7)).toBe(2000);
   });
 
@@ -52,7 +52,7 @@ describe("backoff schedule", () => {
         fc.integer({ min: 0, max: 40 }),
         fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
         (initialDelayMs, extra, factor, jitter, attempt, random) => {
-          const policy = { initialDelayMs, maxDelayMs: initialDelayMs + extra, factor, jitter };
+          const policy = { reconnectionDelay: initialDelayMs, reconnectionDelayMax: initialDelayMs + extra, factor, randomizationFactor: jitter };
           const ceiling = backoffCeiling(policy, attempt);
           const delay = backoffDelay(policy, attempt, random);
           expect(Number.isInteger(delay)).toBe(true);

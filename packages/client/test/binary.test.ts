@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { containsBlob, normalizeBinary, resolveBlobs } from "../src/binary.js";
+import { normalizeBinary, prepareArgs } from "../src/binary.js";
 
 describe("normalizeBinary", () => {
   it("returns the same value when there is nothing to convert", () => {
@@ -35,15 +35,21 @@ describe("normalizeBinary", () => {
   });
 });
 
-describe("Blob support", () => {
-  it("finds Blobs and reads them into Uint8Arrays", async () => {
-    const value = { file: new Blob([new Uint8Array([1, 2])]), list: [new Blob(["hi"])], n: 1 };
-    expect(containsBlob(value)).toBe(true);
-    expect(containsBlob({ n: 1, b: new Uint8Array(1) })).toBe(false);
-    expect(await resolveBlobs(value)).toEqual({
+describe("prepareArgs", () => {
+  it("finds Blobs and reads them into Uint8Arrays, normalising the other binary values", async () => {
+    const value = { file: new Blob([new Uint8Array([1, 2])]), list: [new Blob(["hi"])], n: 1, ab: new ArrayBuffer(1) };
+    const prepared = prepareArgs(value);
+    expect(prepared).toBeInstanceOf(Promise);
+    expect(await prepared).toEqual({
       file: new Uint8Array([1, 2]),
       list: [new Uint8Array([104, 105])],
       n: 1,
+      ab: new Uint8Array(1),
     });
+  });
+
+  it("is synchronous without Blobs", () => {
+    const value = [{ n: 1, b: new Uint8Array(1) }, new Uint16Array([1])];
+    expect(prepareArgs(value)).toEqual([{ n: 1, b: new Uint8Array(1) }, new Uint8Array([1, 0])]);
   });
 });

@@ -9,11 +9,7 @@ import { jsonTestCodec } from "./json-codec.js";
 function entry() {
   const fakes = fakeEngines();
   const other = { ...jsonTestCodec, name: "other" };
-  const connect = createConnect<"json" | "other">({
-    codecs: { json: jsonTestCodec, other },
-    defaultCodec: "json",
-    createEngine: fakes.create,
-  });
+  const connect = createConnect<"json" | "other">({ codecs: { json: jsonTestCodec, other }, createEngine: fakes.create });
   return { connect, fakes, other };
 }
 
@@ -49,7 +45,7 @@ describe("connect()", () => {
       upgrade: true,
       timeout: 20_000,
     });
-    expect(socket.io.options.backoff).toEqual({ initialDelayMs: 1000, maxDelayMs: 5000, factor: 2, jitter: 0.5 });
+    expect(socket.io.options).toMatchObject({ reconnectionDelay: 1000, reconnectionDelayMax: 5000, randomizationFactor: 0.5 });
     expect(socket.io.options.reconnectionAttempts).toBe(Number.POSITIVE_INFINITY);
     expect(socket.io.options.codec.name).toBe("json-test");
   });
@@ -72,7 +68,7 @@ describe("connect()", () => {
     });
     expect(fakes.last().options).toMatchObject({
       path: "/rt/",
-      query: { v: "2", debug: "true" },
+      query: { v: 2, debug: true },
       transports: ["polling"],
       upgrade: false,
       timeout: 99,
@@ -81,7 +77,9 @@ describe("connect()", () => {
     });
     expect(socket.io.options).toMatchObject({
       reconnectionAttempts: 3,
-      backoff: { initialDelayMs: 10, maxDelayMs: 20, factor: 2, jitter: 1 },
+      reconnectionDelay: 10,
+      reconnectionDelayMax: 20,
+      randomizationFactor: 1,
     });
     expect(socket.io.options.codec.name).toBe("other");
   });
@@ -122,6 +120,15 @@ describe("connect()", () => {
     }
   });
 
+  it("knows codec names from every entry in the bundle, the first codec of an entry being its default", () => {
+    const { connect, fakes } = entry();
+    const textEntry = createConnect<"text">({ codecs: { text: { ...jsonTestCodec, name: "text" } }, createEngine: fakes.create });
+    expect(textEntry("http://h:2").io.options.codec.name).toBe("text");
+    // The first entry did not bundle "text", but the entry loaded beside it did.
+    expect(connect("http://h:3", { codec: "text" as "json" }).io.options.codec.name).toBe("text");
+    expect(connect("http://h:4").io.options.codec.name).toBe("json-test");
+  });
+
   it("throws INVALID_OPTIONS for programmer mistakes", () => {
     const { connect } = entry();
     const codeOf = (fn: () => unknown) => {
@@ -133,6 +140,7 @@ describe("connect()", () => {
       return "no error";
     };
     expect(codeOf(() => connect("http://h:1", { codec: "msgpack" as "json" }))).toBe("INVALID_OPTIONS");
+    expect(codeOf(() => connect("http://h:1", { codec: "unknown" as "json" }))).toBe("INVALID_OPTIONS");
     expect(codeOf(() => connect("http://h:1", { reconnectionDelay: -1 }))).toBe("INVALID_OPTIONS");
     expect(codeOf(() => connect("http://h:1", { transports: [] }))).toBe("INVALID_OPTIONS");
     expect(codeOf(() => connect("http://h:1", { retries: Number.NaN }))).toBe("INVALID_OPTIONS");

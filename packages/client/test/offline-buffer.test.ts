@@ -1,16 +1,37 @@
 import { PacketType } from "@cometa/protocol";
 import { describe, expect, it, vi } from "vitest";
-import { OfflineBuffer } from "../src/offline-buffer.js";
+import { createOutbox } from "../src/outbox.js";
+import { FakeClock } from "./fake-clock.js";
 import { acceptConnect, connected, events, setup } from "./harness.js";
 
-describe("OfflineBuffer", () => {
-  it("is a bounded FIFO that refuses the newest item when full", () => {
-    const buffer = new OfflineBuffer<number>(2);
-    expect([buffer.push(1), buffer.push(2), buffer.push(3)]).toEqual([true, true, false]);
-    buffer.removeWhere((n) => n === 1);
-    expect(buffer.push(4)).toBe(true);
-    expect(buffer.drain()).toEqual([2, 4]);
-    expect(buffer.size).toBe(0);
+describe("Outbox offline buffer", () => {
+  it("is a bounded FIFO that refuses the newest emit when full, and frees the place of an expired one", () => {
+    const clock = new FakeClock();
+    const sent: unknown[] = [];
+    let online = false;
+    const outbox = createOutbox(
+      { nsp: "/", isConnected: () => online, transmit: (packet) => sent.push(packet.data) > 0 },
+      { offlineBufferSize: 2 },
+      clock,
+      () => 0,
+    );
+    const failures: string[] = [];
+    const ack = (err: { code: string } | null) => failures.push(err?.code ?? "ok");
+    outbox.emit("e", [1, ack], { timeout: 100 }, true);
+    outbox.emit("e", [2], {}, false);
+    outbox.emit("e", [3, ack], {}, true);
+    expect(failures).toEqual(["OFFLINE_BUFFER_FULL"]);
+    clock.advance(100); // the first emit's ack expires: its packet leaves the buffer
+    expect(failures).toEqual(["OFFLINE_BUFFER_FULL", "ACK_TIMEOUT"]);
+    outbox.emit("e", [4], {}, false);
+    expect(outbox.size).toBe(2);
+    online = true;
+    outbox.onConnected();
+    expect(sent).toEqual([
+      ["e", 2],
+      ["e", 4],
+    ]);
+    expect(outbox.size).toBe(0);
   });
 });
 

@@ -10,12 +10,12 @@ describe("RetryTimer", () => {
     const timer = new RetryTimer(clock, DEFAULT_BACKOFF, () => 0, () => fired++);
     expect(timer.schedule()).toBe(1000);
     expect(timer.attempts).toBe(1);
-    expect(timer.pending).toBe(true);
+    expect(clock.pending).toEqual([1000]);
     clock.advance(999);
     expect(fired).toBe(0);
     clock.advance(1);
     expect(fired).toBe(1);
-    expect(timer.pending).toBe(false);
+    expect(clock.pending).toEqual([]);
     expect(timer.schedule()).toBe(2000);
     expect(timer.attempts).toBe(2);
   });

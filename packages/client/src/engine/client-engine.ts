@@ -7,7 +7,7 @@ import type {
   EngineCloseReason,
   TransportName,
 } from "./engine-contract.js";
-import { ClientEngineError } from "./engine-error.js";
+import { ClientError } from "../errors.js";
 import { parseHandshake } from "./handshake.js";
 import { createHeartbeat } from "./heartbeat.js";
 import { parseCloseHint } from "./http-failure.js";
@@ -67,7 +67,8 @@ export const PROBE_RETRY_MS = 10_000;
 export const PROBE_TIMEOUT_MS = 10_000;
 
 const noop = (): void => {};
-const RESERVED_QUERY = new Set(["EIO", "transport", "sid", "t"]);
+/** Query parameters of the protocol itself: a duplicate would reach the server as an array and fail the request. */
+const RESERVED_QUERY = /^(EIO|transport|sid|t)$/;
 
 /**
  * Creates one Engine.IO v4 client connection (PROTOCOL.md §2) over WebSocket
@@ -96,10 +97,10 @@ export function createClientEngine(options: ClientEngineOptions): CometaClientEn
 
 /** {@link createClientEngine} with explicit dependencies. */
 export function createEngine(options: ClientEngineOptions, deps: EngineDeps): CometaClientEngine {
-  const { clock } = options;
+  const { clock, origin, timeout } = options;
   const { memory } = deps;
-  const path = options.path.endsWith("/") ? options.path : options.path + "/";
-  const memoryKey = options.origin + path;
+  const path = options.path.replace(/\/?$/, "/");
+  const memoryKey = origin + path;
   const queue: EnginePacket[] = [];
   let state: EngineState = "idle";
   let current: Transport | undefined;
@@ -112,25 +113,26 @@ export function createEngine(options: ClientEngineOptions, deps: EngineDeps): Co
   let probeTimer: TimerHandle | undefined;
   let probeDelay = 0;
   let stamp = 0;
+  /** When the attempt's `timeout` runs out (wall clock). */
+  let deadline = 0;
   const heartbeat = createHeartbeat(clock, () => end("ping timeout"));
+  const armHeartbeat = () => heartbeat.arm(handshake!.pingInterval + handshake!.pingTimeout);
 
   const setState = (next: EngineState, reason: EngineStateReason): void => {
-    if (state === next) return;
     const from = state;
     state = next;
-    engine.onStateChange({ from, to: next, reason });
+    if (from !== next) engine.onStateChange({ from, to: next, reason });
   };
 
   const url = (name: TransportName): string => {
-    let result = (name === "websocket" ? options.origin.replace(/^http/, "ws") : options.origin) + path;
-    result += "?EIO=4&transport=" + name;
+    let query = `?EIO=4&transport=${name}`;
     for (const [key, value] of Object.entries(options.query)) {
-      // Protocol parameters are ours: a duplicate would reach the server as an array and fail the request.
-      if (!RESERVED_QUERY.has(key)) result += "&" + encodeURIComponent(key) + "=" + encodeURIComponent(value);
+      if (!RESERVED_QUERY.test(key)) query += `&${encodeURIComponent(key)}=${encodeURIComponent(value)}`;
     }
-    if (handshake) result += "&sid=" + encodeURIComponent(handshake.sid);
-    if (options.timestampRequests) result += "&t=" + clock.now().toString(36) + (stamp++).toString(36);
-    return result;
+    if (handshake) query += `&sid=${encodeURIComponent(handshake.sid)}`;
+    // A cache-buster that changes on every request.
+    if (options.timestampRequests) query += `&t=${clock.now().toString(36)}${stamp++}`;
+    return (name === "websocket" ? origin.replace(/^http/, "ws") : origin) + path + query;
   };
 
   /** Starts a transport whose events are routed by identity, so stale transports are ignored. */
@@ -150,70 +152,58 @@ export function createEngine(options: ClientEngineOptions, deps: EngineDeps): Co
     return transport;
   };
 
-  const clearTimer = (timer: TimerHandle | undefined): undefined => {
-    if (timer !== undefined) clock.clearTimeout(timer);
-    return undefined;
-  };
-
   const openNext = (): void => {
     currentName = candidates.shift()!;
     current = spawn(currentName);
-    // With a fallback left, the first transport gets half the budget so the fallback fits in the caller's timeout.
-    const ms = candidates.length > 0 ? options.timeout / 2 : options.timeout;
-    openTimer = clock.setTimeout(() => {
-      onError("transport error", { error: new ClientEngineError("HANDSHAKE_TIMEOUT", `no handshake within ${ms} ms`) });
-    }, ms);
+    // The whole open(), fallback included, has `timeout` ms (0 or Infinity: no limit); a transport with a
+    // fallback left after it gets half of what remains.
+    const left = deadline - clock.now();
+    if (timeout > 0 && timeout < 2 ** 31) {
+      openTimer = clock.setTimeout(
+        () => onError("transport error", { error: new ClientError("HANDSHAKE_TIMEOUT", "handshake timeout") }),
+        candidates.length > 0 ? left / 2 : left,
+      );
+    }
   };
 
   const onError = (reason: TransportFailure, detail?: EngineCloseDetail): void => {
-    if (state === "opening" && candidates.length > 0) {
-      // Fallback within the same open(): the WebSocket is blocked (proxy, firewall) or timed out.
-      openTimer = clearTimer(openTimer);
-      current?.close();
-      fellBack = true;
-      openNext();
+    if (state !== "opening" || candidates.length === 0) {
+      end(reason, detail);
       return;
     }
-    end(reason, detail);
+    // Fallback within the same open(): the WebSocket is blocked (proxy, firewall) or timed out.
+    clock.clearTimeout(openTimer);
+    current?.close();
+    fellBack = true;
+    openNext();
   };
 
-  const onPacket = (packet: EnginePacket): void => {
-    switch (packet.type) {
-      case "open":
-        if (state === "opening") onHandshake(packet.data);
-        return;
-      case "ping":
-        if (!handshake) return;
-        heartbeat.arm(handshake.pingInterval + handshake.pingTimeout);
-        queue.push({ type: "pong" });
-        flush();
-        return;
-      case "message":
-        if (handshake) engine.onMessage(packet.data ?? "");
-        return;
-      case "close":
-        end("transport close", parseCloseHint(packet.data));
-        return;
-      default:
-      // noop, and pong/upgrade a server should not send: ignored.
+  const onPacket = ({ type, data }: EnginePacket): void => {
+    // noop, and pong/upgrade a server should not send, are ignored.
+    if (type === "open" && state === "opening") onHandshake(data);
+    else if (type === "close") end("transport close", parseCloseHint(data));
+    else if (!handshake) return;
+    else if (type === "message") engine.onMessage(data ?? "");
+    else if (type === "ping") {
+      armHeartbeat();
+      queue.push({ type: "pong" });
+      flush();
     }
   };
 
   const onHandshake = (data: unknown): void => {
-    const parsed = parseHandshake(data);
-    if (!parsed) {
-      end("parse error", { error: new ClientEngineError("BAD_HANDSHAKE", "invalid open packet") });
+    handshake = parseHandshake(data);
+    if (!handshake) {
+      end("parse error", { error: new ClientError("BAD_HANDSHAKE", "invalid handshake") });
       return;
     }
-    openTimer = clearTimer(openTimer);
-    handshake = parsed;
+    clock.clearTimeout(openTimer);
     // Remember only verdicts backed by a working fallback, so a dead server does not mark WebSocket as blocked.
-    if (currentName === "websocket") memory.remember(memoryKey, false);
-    else if (fellBack) memory.remember(memoryKey, true);
-    heartbeat.arm(parsed.pingInterval + parsed.pingTimeout);
+    if (currentName === "websocket" || fellBack) memory.remember(memoryKey, currentName !== "websocket");
+    armHeartbeat();
     setState("open", "handshake");
     engine.onTransport(currentName!);
-    engine.onOpen(parsed);
+    engine.onOpen(handshake);
     if (state !== "open") return;
     flush();
     scheduleProbe(memory.webSocketFailed(memoryKey) ? PROBE_RETRY_MS : 0);
@@ -224,21 +214,16 @@ export function createEngine(options: ClientEngineOptions, deps: EngineDeps): Co
   };
 
   const scheduleProbe = (delay: number): void => {
-    const canProbe =
-      options.upgrade &&
-      currentName === "polling" &&
-      options.transports.includes("websocket") &&
-      handshake!.upgrades.includes("websocket");
-    if (!canProbe) return;
-    if (delay > 0) probeTimer = clock.setTimeout(startProbe, delay);
-    else startProbe();
+    if (options.upgrade && currentName === "polling" && options.transports.includes("websocket") && handshake!.upgrades.includes("websocket")) {
+      if (delay) probeTimer = clock.setTimeout(startProbe, delay);
+      else startProbe();
+    }
   };
 
   const startProbe = (): void => {
-    probeTimer = undefined;
     if (state !== "open") return;
     probe = spawn("websocket");
-    probeTimer = clock.setTimeout(onProbeFailed, Math.min(options.timeout, PROBE_TIMEOUT_MS));
+    probeTimer = clock.setTimeout(onProbeFailed, Math.min(timeout, PROBE_TIMEOUT_MS));
   };
 
   const onProbePacket = (packet: EnginePacket): void => {
@@ -250,10 +235,10 @@ export function createEngine(options: ClientEngineOptions, deps: EngineDeps): Co
     setState("upgrading", "probe succeeded");
     const polling = current!;
     polling.pause(() => {
-      if (state !== "upgrading" || !probe) return;
       const ws = probe;
+      if (state !== "upgrading" || !ws) return;
       probe = undefined;
-      probeTimer = clearTimer(probeTimer);
+      clock.clearTimeout(probeTimer);
       ws.write([{ type: "upgrade" }], 0);
       polling.close();
       current = ws;
@@ -266,11 +251,11 @@ export function createEngine(options: ClientEngineOptions, deps: EngineDeps): Co
   };
 
   const onProbeFailed = (): void => {
-    probeTimer = clearTimer(probeTimer);
+    clock.clearTimeout(probeTimer);
     probe?.close();
     probe = undefined;
     memory.remember(memoryKey, true);
-    probeDelay = Math.min(probeDelay ? probeDelay * 2 : PROBE_RETRY_MS, TRANSPORT_MEMORY_TTL_MS);
+    probeDelay = Math.min(probeDelay * 2 || PROBE_RETRY_MS, TRANSPORT_MEMORY_TTL_MS);
     if (state === "upgrading") {
       // Polling is paused or pausing: keep the session on it.
       setState("open", "probe failed");
@@ -279,16 +264,17 @@ export function createEngine(options: ClientEngineOptions, deps: EngineDeps): Co
     if (state === "open") scheduleProbe(probeDelay);
   };
 
-  /** The one way to closed: tears everything down, then reports once. */
-  const end = (reason: EngineCloseReason, detail?: EngineCloseDetail, graceful = false): void => {
+  /** The one way to closed: tears everything down, then reports once. `farewell` closes the transport gracefully. */
+  const end = (reason: EngineCloseReason, detail?: EngineCloseDetail, farewell?: EnginePacket[]): void => {
     if (state === "closed") return;
-    openTimer = clearTimer(openTimer);
-    probeTimer = clearTimer(probeTimer);
+    clock.clearTimeout(openTimer);
+    clock.clearTimeout(probeTimer);
     heartbeat.stop();
     probe?.close();
-    probe = undefined;
-    current?.close(graceful);
-    current = undefined;
+    // Detached first: whatever the closing transports report now is stale.
+    const transport = current;
+    probe = current = undefined;
+    transport?.close(farewell);
     queue.length = 0;
     setState("closed", reason);
     engine.onClose(reason, detail);
@@ -299,7 +285,7 @@ export function createEngine(options: ClientEngineOptions, deps: EngineDeps): Co
       return handshake?.sid;
     },
     get transport() {
-      return handshake ? currentName : undefined;
+      return handshake && currentName;
     },
     get state() {
       return state;
@@ -307,14 +293,15 @@ export function createEngine(options: ClientEngineOptions, deps: EngineDeps): Co
     open() {
       if (state !== "idle") return;
       candidates = [...new Set(options.transports)].filter((name) => name in deps.transports);
-      if (candidates.length > 1 && candidates[0] === "websocket" && memory.webSocketFailed(memoryKey)) candidates.shift();
+      if (candidates[1] && candidates[0] === "websocket" && memory.webSocketFailed(memoryKey)) candidates.shift();
       setState("opening", "open called");
-      if (candidates.length > 0) {
+      deadline = clock.now() + timeout;
+      if (candidates[0]) {
         openNext();
         return;
       }
       // Not thrown: report like any failed attempt, after open() returns.
-      const error = new ClientEngineError("NO_TRANSPORT", "options.transports names no known transport");
+      const error = new ClientError("NO_TRANSPORT", "no known transport");
       Promise.resolve().then(() => end("transport error", { error }));
     },
     send(frames, sendOptions) {
@@ -330,10 +317,10 @@ export function createEngine(options: ClientEngineOptions, deps: EngineDeps): Co
       return true;
     },
     close() {
-      if (state === "closed") return;
+      // An open session ends gracefully: packets still queued (say, behind an in-flight POST) leave with the close.
       const graceful = state === "open" || state === "upgrading";
       if (graceful) flush();
-      end("io client disconnect", undefined, graceful);
+      end("io client disconnect", undefined, graceful ? queue.splice(0) : undefined);
     },
     onOpen: noop,
     onMessage: noop,

@@ -37,8 +37,8 @@ export interface ClientEngineOptions {
   readonly origin: string;
   /** Engine.IO path, default `/socket.io/` (with trailing slash). */
   readonly path: string;
-  /** Extra query parameters sent on every request. */
-  readonly query: Readonly<Record<string, string>>;
+  /** Extra query parameters sent on every request (values are stringified). */
+  readonly query: Readonly<Record<string, string | number | boolean>>;
   /** Transports in the order to try. Default `["websocket", "polling"]`. */
   readonly transports: readonly TransportName[];
   /** Probe and upgrade to WebSocket while on polling. Default true. */
@@ -49,7 +49,7 @@ export interface ClientEngineOptions {
   readonly withCredentials: boolean;
   /** Extra HTTP headers (Node only; browsers cannot set them on WebSocket). */
   readonly extraHeaders: Readonly<Record<string, string>>;
-  /** Timeout for one connection attempt (handshake), ms. Default 20000. */
+  /** Time one `open()` has to complete the handshake, fallback included, ms (0 or Infinity: no limit). Default 20000. */
   readonly timeout: number;
   readonly clock: Clock;
   /**

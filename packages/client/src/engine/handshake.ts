@@ -1,4 +1,8 @@
 import type { HandshakeData } from "@cometa/protocol";
+import { parseJsonObject } from "./parse-json.js";
+
+/** A timer value a server may send: a positive number of ms that `setTimeout` accepts. */
+const isMs = (value: unknown): value is number => typeof value === "number" && value > 0 && value < 2 ** 31;
 
 /**
  * Parses and checks the JSON of an Engine.IO `open` packet (PROTOCOL.md §2.4).
@@ -11,16 +15,7 @@ import type { HandshakeData } from "@cometa/protocol";
  * ```
  */
 export function parseHandshake(data: unknown): HandshakeData | undefined {
-  if (typeof data !== "string") return undefined;
-  let raw: Partial<Record<keyof HandshakeData, unknown>>;
-  try {
-    raw = JSON.parse(data);
-  } catch {
-    return undefined;
-  }
-  if (!raw || typeof raw !== "object") return undefined;
-  const { sid, upgrades, pingInterval, pingTimeout, maxPayload } = raw;
-  const isMs = (v: unknown): v is number => typeof v === "number" && v > 0 && v < 2 ** 31;
+  const { sid, upgrades, pingInterval, pingTimeout, maxPayload } = parseJsonObject(data) ?? {};
   if (typeof sid !== "string" || sid === "" || !isMs(pingInterval) || !isMs(pingTimeout)) return undefined;
   return {
     sid,

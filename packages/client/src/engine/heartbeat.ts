@@ -30,39 +30,32 @@ export interface Heartbeat {
  */
 export function createHeartbeat(clock: Clock, onExpire: () => void): Heartbeat {
   let timer: TimerHandle | undefined;
+  /** Wall-clock deadline while armed (and listening for wake events), else 0. */
   let deadline = 0;
-  let listening = false;
   const { document } = globals;
-
+  const listen = (method: "addEventListener" | "removeEventListener"): void => {
+    document?.[method]("visibilitychange", onWake);
+    globals[method]?.("online", onWake);
+  };
   const onWake = (): void => {
-    if (document?.visibilityState === "hidden") return;
-    if (heartbeat.expired()) fire();
+    if (document?.visibilityState !== "hidden" && heartbeat.expired()) fire();
   };
   const fire = (): void => {
     heartbeat.stop();
     onExpire();
   };
-  const listen = (on: boolean): void => {
-    if (listening === on) return;
-    listening = on;
-    const method = on ? "addEventListener" : "removeEventListener";
-    document?.[method]("visibilitychange", onWake);
-    globals[method]?.("online", onWake);
-  };
-
   const heartbeat: Heartbeat = {
     arm(ms) {
-      if (timer !== undefined) clock.clearTimeout(timer);
+      if (!deadline) listen("addEventListener");
+      clock.clearTimeout(timer);
       deadline = clock.now() + ms;
       timer = clock.setTimeout(fire, ms);
-      listen(true);
     },
     expired: () => deadline > 0 && clock.now() > deadline,
     stop() {
-      if (timer !== undefined) clock.clearTimeout(timer);
-      timer = undefined;
+      if (deadline) listen("removeEventListener");
+      clock.clearTimeout(timer);
       deadline = 0;
-      listen(false);
     },
   };
   return heartbeat;

@@ -1,5 +1,6 @@
+import { ClientError } from "../errors.js";
 import type { EngineCloseDetail } from "./engine-contract.js";
-import { ClientEngineError } from "./engine-error.js";
+import { parseJsonObject } from "./parse-json.js";
 import type { ResponseLike } from "./platform.js";
 
 /**
@@ -7,6 +8,9 @@ import type { ResponseLike } from "./platform.js";
  * hostile proxy must not park clients for days.
  */
 export const MAX_RETRY_AFTER_MS = 3_600_000;
+
+/** `ms` clamped to 0…{@link MAX_RETRY_AFTER_MS}. */
+const clampWait = (ms: number): number => Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
 
 /**
  * Parses an HTTP `Retry-After` value, either delay-seconds (`"120"`) or an
@@ -19,49 +23,33 @@ export const MAX_RETRY_AFTER_MS = 3_600_000;
  * ```
  */
 export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
-  if (!value) return undefined;
-  const text = value.trim();
-  let ms: number;
-  if (/^\d+$/.test(text)) ms = Number(text) * 1000;
-  else {
-    // HTTP dates always name a day or month; this keeps Date.parse's lenient guesses ("-5", "1.5") out.
-    const date = /[a-z]{3}/i.test(text) ? Date.parse(text) : Number.NaN;
-    if (Number.isNaN(date)) return undefined;
-    ms = date - now;
-  }
-  return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
+  const text = value?.trim() ?? "";
+  // HTTP dates always name a day or month; this keeps Date.parse's lenient guesses ("-5", "1.5") out.
+  const ms = /^\d+$/.test(text) ? Number(text) * 1000 : /[a-z]{3}/i.test(text) ? Date.parse(text) - now : Number.NaN;
+  return Number.isNaN(ms) ? undefined : clampWait(ms);
 }
 
 /**
  * Turns a non-200 polling response into a close detail: the status, the
  * Engine.IO error body `{code, message}` when the server sent JSON, and
- * `retryAfterMs` from `Retry-After` (sent with 503 and 429).
+ * `retryAfterMs` from `Retry-After` (sent with 503 and 429). Reads the body
+ * (a connection with an unread body cannot be reused or closed cleanly).
  */
 export async function httpFailure(response: ResponseLike, now: number): Promise<EngineCloseDetail> {
   const { status } = response;
-  let text = "";
-  try {
-    text = await response.text();
-  } catch {
-    // The body is only a hint; a reset while reading it changes nothing.
-  }
-  const body = parseErrorBody(text);
+  // The body is only a hint; a reset while reading it changes nothing.
+  const json = parseJsonObject(await response.text().catch(() => ""));
+  const body: EngineCloseDetail["body"] = json && {
+    ...(typeof json.code === "number" && { code: json.code }),
+    ...(typeof json.message === "string" && { message: json.message }),
+  };
   const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), now);
-  const error = new ClientEngineError("HTTP_ERROR", `HTTP ${status}${body?.message ? `: ${body.message}` : ""}`);
-  return { status, error, ...(body && { body }), ...(retryAfterMs !== undefined && { retryAfterMs }) };
-}
-
-function parseErrorBody(text: string): EngineCloseDetail["body"] {
-  if (text[0] !== "{") return undefined;
-  try {
-    const raw = JSON.parse(text) as { code?: unknown; message?: unknown };
-    const body: { code?: number; message?: string } = {};
-    if (typeof raw.code === "number") body.code = raw.code;
-    if (typeof raw.message === "string") body.message = raw.message;
-    return body;
-  } catch {
-    return undefined;
-  }
+  return {
+    status,
+    error: new ClientError("HTTP_ERROR", `HTTP ${status}${body?.message ? `: ${body.message}` : ""}`),
+    ...(body && { body }),
+    ...(retryAfterMs !== undefined && { retryAfterMs }),
+  };
 }
 
 /**
@@ -71,12 +59,6 @@ function parseErrorBody(text: string): EngineCloseDetail["body"] {
  * are ignored.
  */
 export function parseCloseHint(text: unknown): EngineCloseDetail | undefined {
-  if (typeof text !== "string" || text[0] !== "{") return undefined;
-  try {
-    const ms = (JSON.parse(text) as { retryAfterMs?: unknown }).retryAfterMs;
-    if (typeof ms === "number" && Number.isInteger(ms) && ms >= 0) return { retryAfterMs: Math.min(ms, MAX_RETRY_AFTER_MS) };
-  } catch {
-    // Not a hint.
-  }
-  return undefined;
+  const ms = parseJsonObject(text)?.retryAfterMs;
+  return Number.isInteger(ms) && (ms as number) >= 0 ? { retryAfterMs: clampWait(ms as number) } : undefined;
 }

@@ -31,6 +31,6 @@ export type {
   EngineCloseReason,
   TransportName,
 } from "./engine-contract.js";
-export { ClientEngineError, type ClientEngineErrorCode } from "./engine-error.js";
+export type { ClientEngineErrorCode } from "../errors.js";
 export { parseRetryAfter } from "./http-failure.js";
 export type { FetchOption, WebSocketOption } from "./platform.js";

@@ -44,7 +44,7 @@ export interface ResponseLike {
 export interface RequestInitLike {
   method: "GET" | "POST";
   body?: string;
-  headers: Record<string, string>;
+  headers: Readonly<Record<string, string>>;
   credentials: "include" | "same-origin";
   signal: unknown;
 }

@@ -1,8 +1,8 @@
 import { decodePayload, type EnginePacket, encodePayload, ProtocolError } from "@cometa/protocol";
+import { ClientError } from "../errors.js";
 import type { EngineCloseDetail } from "./engine-contract.js";
-import { ClientEngineError } from "./engine-error.js";
 import { httpFailure } from "./http-failure.js";
-import { type FetchLike, globals, type RequestInitLike } from "./platform.js";
+import { type FetchLike, globals } from "./platform.js";
 import type { Transport, TransportFactory } from "./transport.js";
 
 /**
@@ -10,6 +10,10 @@ import type { Transport, TransportFactory } from "./transport.js";
  * the server until it has packets, and POSTs of batched packets. At most one
  * GET and one POST are in flight, as the server requires. Payloads are text:
  * packets joined by 0x1E, binary as `b` + base64.
+ *
+ * Every response body is read to the end (or the request aborted): a
+ * connection with unread data can neither be reused nor closed, and lingers
+ * in CLOSE-WAIT once the server hangs up.
  *
  * @example
  * ```ts
@@ -19,11 +23,11 @@ import type { Transport, TransportFactory } from "./transport.js";
  */
 export const createPollingTransport: TransportFactory = ({ options, clock, url }, handler) => {
   const fetchFn = (options.fetch ?? globals.fetch) as FetchLike | undefined;
-  const aborter = globals.AbortController ? new globals.AbortController() : undefined;
+  const aborter = globals.AbortController && new globals.AbortController();
   let closed = false;
   let paused = false;
   let polling = false;
-  let posting: Promise<unknown> | undefined;
+  let posting: Promise<void> | undefined;
   let onPaused: (() => void) | undefined;
 
   const fail = (reason: "transport error" | "parse error", detail: EngineCloseDetail): void => {
@@ -32,43 +36,42 @@ export const createPollingTransport: TransportFactory = ({ options, clock, url }
     handler.onTransportError(reason, detail);
   };
 
-  /** Resolves the body of a 200 response, or undefined once the failure has been reported. */
-  const request = async (method: RequestInitLike["method"], body?: string): Promise<string | undefined> => {
-    const init: RequestInitLike = {
-      method,
-      headers: method === "POST" ? { "content-type": "text/plain;charset=UTF-8", ...options.extraHeaders } : { ...options.extraHeaders },
-      credentials: options.withCredentials ? "include" : "same-origin",
-      signal: aborter?.signal,
-    };
-    if (body !== undefined) init.body = body;
+  /** A GET (no body) or POST; resolves with the body of a 200 response, or undefined once failed or closed. */
+  const request = async (body?: string): Promise<string | undefined> => {
     try {
-      if (!fetchFn) throw new ClientEngineError("NO_TRANSPORT", "no fetch implementation (pass options.fetch)");
-      const response = await fetchFn(url(), init);
+      if (!fetchFn) throw new ClientError("NO_TRANSPORT", "no fetch (options.fetch)");
+      // fetch itself labels a string body `text/plain;charset=UTF-8`, as Engine.IO expects.
+      const response = await fetchFn(url(), {
+        method: body ? "POST" : "GET",
+        body,
+        headers: options.extraHeaders,
+        credentials: options.withCredentials ? "include" : "same-origin",
+        signal: aborter?.signal,
+      });
       if (response.status !== 200) {
-        const detail = await httpFailure(response, clock.now());
-        fail("transport error", detail);
+        fail("transport error", await httpFailure(response, clock.now()));
         return undefined;
       }
       const text = await response.text();
       return closed ? undefined : text;
     } catch (error) {
       fail("transport error", {
-        error: error instanceof ClientEngineError ? error : new ClientEngineError("NETWORK_ERROR", `${method} failed`, { cause: error }),
+        error: error instanceof ClientError ? error : new ClientError("NETWORK_ERROR", "request failed", { cause: error }),
       });
-      return undefined;
     }
   };
 
+  /** Report the pause as done once neither a GET nor a POST is in flight. */
   const settle = (): void => {
-    if (!paused || polling || posting || !onPaused) return;
     const callback = onPaused;
+    if (!paused || polling || posting || !callback) return;
     onPaused = undefined;
     callback();
   };
 
   const poll = async (): Promise<void> => {
     polling = true;
-    const body = await request("GET");
+    const body = await request();
     polling = false;
     if (body === undefined) return;
     const packets = decodePayload(body);
@@ -83,23 +86,20 @@ export const createPollingTransport: TransportFactory = ({ options, clock, url }
     else void poll();
   };
 
-  const post = (packets: readonly EnginePacket[]): Promise<unknown> => {
-    const done = request("POST", encodePayload(packets)).then((ok) => {
+  const post = (packets: readonly EnginePacket[]): Promise<void> =>
+    (posting = request(encodePayload(packets)).then((sent) => {
       posting = undefined;
-      if (ok === undefined) return;
+      if (sent === undefined) return;
       if (paused) settle();
       else handler.onTransportDrain();
-    });
-    posting = done;
-    return done;
-  };
+    }));
 
   const transport: Transport = {
     get writable() {
       return !closed && !paused && !posting;
     },
     write(queue, maxPayload) {
-      post(queue.splice(0, countFitting(queue, maxPayload)));
+      void post(queue.splice(0, countFitting(queue, maxPayload)));
     },
     pause(callback) {
       paused = true;
@@ -112,30 +112,21 @@ export const createPollingTransport: TransportFactory = ({ options, clock, url }
       if (!polling) void poll();
       if (!posting) handler.onTransportDrain();
     },
-    close(graceful) {
+    close(farewell) {
       if (closed) return;
-      // Tell the server first (after any in-flight POST: two POSTs at once are an error), then drop the parked GET.
-      const farewell = graceful ? (posting ?? Promise.resolve()).then(() => fetchFn?.(url(), closeInit(options))) : undefined;
       closed = true;
-      if (farewell) farewell.then(abort, abort);
-      else abort();
+      if (!farewell) return aborter?.abort();
+      // After any in-flight POST (two POSTs at once are an error), send what was still queued and a close
+      // packet, so the server processes a last DISCONNECT before the close; then drop the parked GET.
+      void (posting ?? Promise.resolve())
+        .then(() => request(encodePayload([...farewell, { type: "close" }])))
+        .finally(() => aborter?.abort());
     },
   };
-  const abort = (): void => aborter?.abort();
 
   void poll();
   return transport;
 };
-
-function closeInit(options: { extraHeaders: Readonly<Record<string, string>>; withCredentials: boolean }): RequestInitLike {
-  return {
-    method: "POST",
-    body: "1",
-    headers: { "content-type": "text/plain;charset=UTF-8", ...options.extraHeaders },
-    credentials: options.withCredentials ? "include" : "same-origin",
-    signal: undefined,
-  };
-}
 
 /**
  * How many packets from the front of `queue` fit one POST of at most
@@ -146,24 +137,12 @@ function closeInit(options: { extraHeaders: Readonly<Record<string, string>>; wi
 export function countFitting(queue: readonly EnginePacket[], maxPayload: number): number {
   let size = 0;
   for (let i = 0; i < queue.length; i++) {
-    const data = queue[i]!.data;
-    size += 2 + (typeof data === "string" ? utf8Length(data) : data ? Math.ceil(data.length / 3) * 4 : 0);
+    const data = queue[i]!.data ?? "";
+    size += 2 + (typeof data === "string" ? utf8.encode(data).length : Math.ceil(data.length / 3) * 4);
     if (size > maxPayload && i > 0) return i;
   }
   return queue.length;
 }
 
-function utf8Length(text: string): number {
-  let length = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) length += 1;
-    else if (c < 0x800) length += 2;
-    else if (c >= 0xd800 && c < 0xdc00) {
-      // A surrogate pair is one 4-byte code point.
-      length += 4;
-      i++;
-    } else length += 3;
-  }
-  return length;
-}
+/** The global `TextEncoder`, typed here because the client compiles without DOM types. */
+const utf8 = new (globalThis as unknown as { TextEncoder: new () => { encode(text: string): Uint8Array } }).TextEncoder();

@@ -37,18 +37,15 @@ export function createTransportMemory(
   ttlMs = TRANSPORT_MEMORY_TTL_MS,
   fallback: Map<string, string> = moduleStore,
 ): TransportMemory {
-  const read = (key: string): string | null => {
-    try {
-      const stored = globals.localStorage?.getItem(PREFIX + key);
-      if (stored != null) return stored;
-    } catch {
-      // Storage access can throw (SecurityError); fall through to the map.
-    }
-    return fallback.get(key) ?? null;
-  };
   return {
     webSocketFailed(key) {
-      const at = Number(read(key));
+      let stored: string | null | undefined;
+      try {
+        stored = globals.localStorage?.getItem(PREFIX + key);
+      } catch {
+        // Storage access can throw (SecurityError); the map answers instead.
+      }
+      const at = Number(stored ?? fallback.get(key));
       return at > 0 && clock.now() - at < ttlMs;
     },
     remember(key, failed) {
@@ -59,7 +56,7 @@ export function createTransportMemory(
         if (failed) globals.localStorage?.setItem(PREFIX + key, value);
         else globals.localStorage?.removeItem(PREFIX + key);
       } catch {
-        // Quota or security errors: the module map still holds it.
+        // Quota or security errors: the map still holds it.
       }
     },
   };

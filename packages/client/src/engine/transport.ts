@@ -20,8 +20,12 @@ export interface Transport {
   pause(onPaused: () => void): void;
   /** Undoes `pause` (a probe failed after polling was paused). */
   resume(): void;
-  /** Tears down silently. `graceful` on polling first POSTs a `1` (close) packet. */
-  close(graceful?: boolean): void;
+  /**
+   * Tears down, silently without `farewell`. With `farewell` (a deliberate
+   * close of an open session) the transport first sends those packets, then,
+   * on polling, a `1` (close) packet: after any in-flight POST, in one last POST.
+   */
+  close(farewell?: EnginePacket[]): void;
 }
 
 /** Failures a transport reports. */

@@ -1,5 +1,6 @@
 import { decodeFrame, encodeFrame, ProtocolError } from "@cometa/protocol";
-import { ClientEngineError } from "./engine-error.js";
+import { ClientError } from "../errors.js";
+import type { EngineCloseDetail } from "./engine-contract.js";
 import { parseCloseHint } from "./http-failure.js";
 import { globals, type WebSocketConstructor, type WebSocketLike } from "./platform.js";
 import type { Transport, TransportFactory, TransportFailure } from "./transport.js";
@@ -19,27 +20,29 @@ export const createWebSocketTransport: TransportFactory = ({ options, url }, han
   let socket: WebSocketLike | undefined;
   let closed = false;
 
-  const detach = (): void => {
-    if (!socket) return;
-    socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
-    try {
-      socket.close();
-    } catch {
-      // Closing a socket that never connected may throw in some runtimes.
-    }
-  };
-  const fail = (reason: TransportFailure, detail?: Parameters<typeof handler.onTransportError>[1]): void => {
-    if (closed) return;
+  /** Detach and close the socket; false when already closed. */
+  const close = (): boolean => {
+    if (closed) return false;
     closed = true;
-    detach();
-    handler.onTransportError(reason, detail);
+    if (socket) {
+      socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
+      try {
+        socket.close();
+      } catch {
+        // Closing a socket that never connected may throw in some runtimes.
+      }
+    }
+    return true;
   };
-  const wsError = (message: string, cause?: unknown): { error: ClientEngineError } => ({
-    error: new ClientEngineError("WEBSOCKET_ERROR", message, { cause }),
+  const fail = (reason: TransportFailure, detail?: EngineCloseDetail): void => {
+    if (close()) handler.onTransportError(reason, detail);
+  };
+  const wsError = (what: string, cause?: unknown): EngineCloseDetail => ({
+    error: new ClientError("WEBSOCKET_ERROR", `websocket ${what}`, { cause }),
   });
 
   try {
-    if (!Ctor) throw new ClientEngineError("NO_TRANSPORT", "no WebSocket implementation (pass options.WebSocket)");
+    if (!Ctor) throw new ClientError("NO_TRANSPORT", "no WebSocket (options.WebSocket)");
     const headers = options.extraHeaders;
     // Browsers cannot send headers on a WebSocket and would take the object as a subprotocol list.
     socket = Object.keys(headers).length > 0 && !globals.document ? new Ctor(url(), { headers }) : new Ctor(url());
@@ -51,11 +54,11 @@ export const createWebSocketTransport: TransportFactory = ({ options, url }, han
       else handler.onTransportPacket(packet);
     };
     // Node's undici reports a refused connection with `error` only (no `close`), browsers send both: first wins.
-    socket.onerror = () => fail("transport error", wsError("websocket error"));
-    socket.onclose = ({ code, reason }) => fail("transport close", parseCloseHint(reason) ?? wsError(`websocket closed (${code})`));
+    socket.onerror = () => fail("transport error", wsError("error"));
+    socket.onclose = ({ code, reason }) => fail("transport close", parseCloseHint(reason) ?? wsError(`closed (${code})`));
   } catch (error) {
     // Report asynchronously: the engine is still inside the factory call.
-    const detail = error instanceof ClientEngineError ? { error } : wsError("websocket constructor failed", error);
+    const detail = error instanceof ClientError ? { error } : wsError("constructor failed", error);
     Promise.resolve().then(() => fail("transport error", detail));
   }
 
@@ -67,15 +70,15 @@ export const createWebSocketTransport: TransportFactory = ({ options, url }, han
       try {
         for (const packet of queue.splice(0)) socket!.send(encodeFrame(packet));
       } catch (error) {
-        fail("transport error", wsError("websocket send failed", error));
+        fail("transport error", wsError("send failed", error));
       }
     },
     pause: (onPaused) => onPaused(),
     resume() {},
-    close() {
-      if (closed) return;
-      closed = true;
-      detach();
+    close(farewell) {
+      // The WebSocket delivers what was sent before its close frame; no close packet is needed.
+      if (farewell && !closed) transport.write(farewell, 0);
+      close();
     },
   };
   return transport;

@@ -114,6 +114,19 @@ describe("engine state machine", () => {
     expect(rig.clock.pending).toBe(0);
   });
 
+  it("close() hands packets still queued behind an in-flight POST to the graceful close, in order", () => {
+    const rig = createRig({ transports: ["polling"], upgrade: false });
+    rig.engine.open();
+    const polling = rig.last("polling");
+    polling.receive(openPacket("s", []));
+    rig.engine.send(["a"]); // leaves in a POST
+    rig.engine.send(["b", "c"]); // queued: the POST is in flight
+    rig.engine.close();
+    expect(polling.written.map((p) => p.data)).toEqual(["a"]);
+    expect(polling.closed).toBe("graceful");
+    expect(polling.farewell.map((p) => p.data)).toEqual(["b", "c"]);
+  });
+
   it("close() while opening reports io client disconnect and tears down without a close packet", () => {
     const rig = createRig({ transports: ["polling"] });
     rig.engine.open();

@@ -14,6 +14,8 @@ export interface FakeTransport extends Transport {
   /** Packets per write call (a POST for polling). */
   readonly writes: EnginePacket[][];
   closed: boolean | "graceful";
+  /** Packets handed to a graceful `close`, to leave before the close packet. */
+  readonly farewell: EnginePacket[];
   paused: boolean;
   /** Pretend a write is in flight (polling POST). */
   busy: boolean;
@@ -39,6 +41,7 @@ function fakeTransport(name: TransportName, context: TransportContext, handler: 
     written: [],
     writes: [],
     closed: false,
+    farewell: [],
     paused: false,
     busy: false,
     pendingPause: undefined,
@@ -64,9 +67,10 @@ function fakeTransport(name: TransportName, context: TransportContext, handler: 
       t.resumed++;
       if (!t.busy) handler.onTransportDrain();
     },
-    close(graceful) {
+    close(farewell) {
       if (t.closed) return;
-      t.closed = graceful ? "graceful" : true;
+      t.closed = farewell ? "graceful" : true;
+      t.farewell.push(...(farewell ?? []));
     },
     open: () => handler.onTransportOpen(),
     receive: (...packets) => {

@@ -27,7 +27,7 @@ describe("fallback from WebSocket to polling", () => {
     expect(rig.last("polling")).toBeDefined();
   });
 
-  it("falls back on handshake timeout after half the connect timeout, then times out polling after the full one", () => {
+  it("falls back on handshake timeout after half the connect timeout, then times out polling at the full one", () => {
     const rig = createRig({ timeout: 1000 });
     rig.engine.open();
     rig.clock.advance(499);
@@ -35,11 +35,30 @@ describe("fallback from WebSocket to polling", () => {
     rig.clock.advance(1);
     expect(rig.last("websocket").closed).toBe(true);
     expect(rig.last("polling")).toBeDefined();
-    rig.clock.advance(999);
+    rig.clock.advance(499);
     expect(rig.closes).toEqual([]);
     rig.clock.advance(1);
     expect(rig.closes[0]?.reason).toBe("transport error");
     expect(rig.closes[0]?.detail?.error).toMatchObject({ code: "HANDSHAKE_TIMEOUT" });
+  });
+
+  it("gives a fallback after a quick failure what is left of the timeout", () => {
+    const rig = createRig({ timeout: 1000 });
+    rig.engine.open();
+    rig.clock.advance(100);
+    rig.last("websocket").fail("transport error");
+    rig.clock.advance(899);
+    expect(rig.closes).toEqual([]);
+    rig.clock.advance(1);
+    expect(rig.closes[0]?.detail?.error).toMatchObject({ code: "HANDSHAKE_TIMEOUT" });
+  });
+
+  it.each([0, Number.POSITIVE_INFINITY])("arms no handshake timer for timeout %s", (timeout) => {
+    const rig = createRig({ timeout });
+    rig.engine.open();
+    expect(rig.clock.pending).toBe(0);
+    rig.last("websocket").fail("transport error");
+    expect(rig.clock.pending).toBe(0);
   });
 
   it("does not fall back when WebSocket is the only transport", () => {

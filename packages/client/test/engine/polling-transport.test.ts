@@ -9,6 +9,8 @@ import { testOptions } from "./fake-transport.js";
 interface PendingRequest {
   readonly url: string;
   readonly init: RequestInitLike;
+  /** Whether the response body was read (an unread body pins the connection: CLOSE-WAIT). */
+  bodyRead: boolean;
   respond(status: number, body: string, headers?: Record<string, string>): Promise<unknown>;
   reject(error: Error): Promise<unknown>;
 }
@@ -20,18 +22,24 @@ function rig(overrides: Parameters<typeof testOptions>[1] = {}) {
   const requests: PendingRequest[] = [];
   const fetch = (url: string, init: RequestInitLike) =>
     new Promise((resolve, reject) => {
-      requests.push({
+      const request: PendingRequest = {
         url,
         init,
+        bodyRead: false,
         respond: (status, body, headers = {}) => {
-          resolve({ status, headers: { get: (n: string) => headers[n.toLowerCase()] ?? null }, text: async () => body });
+          const text = async () => {
+            request.bodyRead = true;
+            return body;
+          };
+          resolve({ status, headers: { get: (n: string) => headers[n.toLowerCase()] ?? null }, text });
           return settle();
         },
         reject: (error) => {
           reject(error);
           return settle();
         },
-      });
+      };
+      requests.push(request);
     });
   const events: unknown[] = [];
   const handler: TransportHandler = {
@@ -72,7 +80,7 @@ describe("polling transport", () => {
     expect(transport.writable).toBe(false);
     const [post] = inFlight("POST");
     expect(post!.init.body).toBe("4a\x1ebAQIDBA==");
-    expect(post!.init.headers["content-type"]).toBe("text/plain;charset=UTF-8");
+    expect(typeof post!.init.body).toBe("string"); // so fetch sends it as text/plain;charset=UTF-8
     expect(post!.init.credentials).toBe("same-origin");
     await post!.respond(200, "ok");
     expect(events).toEqual(["drain"]);
@@ -131,22 +139,30 @@ describe("polling transport", () => {
     expect(events[0]).toMatchObject({ reason: "transport error" });
   });
 
-  it("graceful close POSTs 1 after the in-flight POST and aborts the parked GET", async () => {
+  it("graceful close POSTs the farewell packets and 1 after the in-flight POST, then aborts the parked GET", async () => {
     const { transport, requests, events, inFlight } = rig();
     transport.write([msg("a")], 1000);
-    transport.close(true);
-    transport.close(true);
+    transport.close([msg("41")]);
+    transport.close([]);
     await settle();
     expect(inFlight("POST")).toHaveLength(1);
     await inFlight("POST")[0]!.respond(200, "ok");
     expect(inFlight("POST")).toHaveLength(2);
-    expect(inFlight("POST")[1]!.init.body).toBe("1");
+    expect(inFlight("POST")[1]!.init.body).toBe("441\x1e1");
     const signal = requests[0]!.init.signal as AbortSignal;
     expect(signal.aborted).toBe(false);
     await inFlight("POST")[1]!.respond(200, "ok");
     expect(signal.aborted).toBe(true);
     await requests[0]!.respond(200, "4late");
     expect(events).toEqual([]); // nothing after close
+    // Every body was read, the farewell's and the late GET's included.
+    expect(requests.map((r) => r.bodyRead)).toEqual([true, true, true]);
+  });
+
+  it("reads the body of a failed response too", async () => {
+    const { requests } = rig();
+    await requests[0]!.respond(503, "busy", { "retry-after": "1" });
+    expect(requests[0]!.bodyRead).toBe(true);
   });
 
   it("silent close aborts at once and sends nothing", async () => {

@@ -7,22 +7,6 @@ import { ProtocolError } from "../errors.js";
 import { decodeBase64 } from "./base64.js";
 import { ENGINE_PACKET_TYPES, type EnginePacket } from "./packet.js";
 
-/** Char code of "0", the `open` type; the seven types are "0"…"6". */
-const TYPE_ZERO = 48;
-/** Char code of "b": a base64 binary message, sent by peers that cannot send binary frames. */
-const BASE64_MARKER = 98;
-
-/** `"0"`…`"6"` by type name. */
-const TYPE_CHAR: Readonly<Record<EnginePacket["type"], string>> = {
-  open: "0",
-  close: "1",
-  ping: "2",
-  pong: "3",
-  message: "4",
-  upgrade: "5",
-  noop: "6",
-};
-
 /**
  * Encode one Engine.IO packet as a WebSocket frame payload: a string for a
  * text frame, or the bytes themselves for a binary `message`.
@@ -38,12 +22,10 @@ const TYPE_CHAR: Readonly<Record<EnginePacket["type"], string>> = {
  * ```
  */
 export function encodeFrame(packet: EnginePacket): string | Uint8Array {
-  const { type, data } = packet;
-  if (data === undefined) return TYPE_CHAR[type];
-  if (typeof data === "string") return TYPE_CHAR[type] + data;
-  if (type !== "message") {
-    throw new ProtocolError("INVALID_FRAME", `a ${type} packet cannot carry binary data`);
-  }
+  const { type, data = "" } = packet;
+  // The type character is the type's index: "0" (open) … "6" (noop).
+  if (typeof data === "string") return ENGINE_PACKET_TYPES.indexOf(type) + data;
+  if (type !== "message") throw new ProtocolError("INVALID_FRAME", `binary data on a ${type} packet`);
   return data;
 }
 
@@ -51,7 +33,8 @@ export function encodeFrame(packet: EnginePacket): string | Uint8Array {
  * Decode one WebSocket frame payload. Binary data is a `message`; text starts
  * with a type char `0`–`6`, or `b` + base64 for a binary message (what the
  * reference parser accepts from peers without binary support). Never throws:
- * an empty string, an unknown type char or bad base64 gives `INVALID_FRAME`.
+ * an empty string, an unknown type char or bad base64 gives `INVALID_FRAME`
+ * (its message never echoes the input).
  *
  * The bytes of a binary frame are returned as given, not copied: copy
  * borrowed buffers (uWS) before keeping them.
@@ -64,7 +47,7 @@ export function encodeFrame(packet: EnginePacket): string | Uint8Array {
  */
 export function decodeFrame(data: string | Uint8Array): EnginePacket | ProtocolError {
   if (typeof data !== "string") return { type: "message", data };
-  return decodeTextPacket(data) ?? new ProtocolError("INVALID_FRAME", describeBadPacket(data));
+  return decodeTextPacket(data) ?? new ProtocolError("INVALID_FRAME", "invalid packet");
 }
 
 /**
@@ -73,19 +56,9 @@ export function decodeFrame(data: string | Uint8Array): EnginePacket | ProtocolE
  * @internal shared with payload.ts
  */
 export function decodeTextPacket(text: string): EnginePacket | undefined {
-  const code = text.charCodeAt(0); // NaN for "", which fails both tests below
-  const type = ENGINE_PACKET_TYPES[code - TYPE_ZERO];
+  const type = ENGINE_PACKET_TYPES[text.charCodeAt(0) - 48]; // NaN for "": no type
   if (type !== undefined) return text.length > 1 ? { type, data: text.slice(1) } : { type };
-  if (code === BASE64_MARKER) {
-    const bytes = decodeBase64(text.slice(1));
-    return bytes === undefined ? undefined : { type: "message", data: bytes };
-  }
-  return undefined;
-}
-
-/** A short, safe description of why a text packet was rejected (never echoes more than a few chars). */
-export function describeBadPacket(text: string): string {
-  if (text.length === 0) return "empty packet";
-  if (text.charCodeAt(0) === BASE64_MARKER) return "invalid base64 in a binary packet";
-  return `unknown packet type ${JSON.stringify(text.slice(0, 1))}`;
+  // "b" + base64: a binary message from a peer that cannot send binary frames.
+  const bytes = text[0] === "b" ? decodeBase64(text.slice(1)) : undefined;
+  return bytes && { type: "message", data: bytes };
 }

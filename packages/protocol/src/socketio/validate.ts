@@ -4,7 +4,7 @@
  * reject, so a packet that passes here is accepted by both. Codecs call
  * {@link validatePacket} on whatever their wire format decoded.
  */
-import { ProtocolError } from "../errors.js";
+import { ProtocolError, type ProtocolErrorCode } from "../errors.js";
 import { MAX_ACK_ID, type Packet, PacketType, RESERVED_EVENTS } from "./packet.js";
 
 /**
@@ -85,68 +85,50 @@ export function isValidNamespace(nsp: unknown): nsp is string {
  * ```
  */
 export function validatePacket(raw: unknown, options?: ValidatePacketOptions): Packet | ProtocolError {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    return new ProtocolError("INVALID_PACKET", "a packet must be an object");
-  }
-  const type = own(raw, "type");
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return invalid("INVALID_PACKET", "packet");
+  let type = own(raw, "type") as PacketType;
   const nsp = own(raw, "nsp");
   const data = own(raw, "data");
   const id = own(raw, "id");
   const mid = own(raw, "mid");
-
-  let normalType: PacketType;
-  if (type === PacketType.BINARY_EVENT || type === PacketType.BINARY_ACK) {
-    if (!options?.binaryTypes) return new ProtocolError("INVALID_PACKET", `packet type ${type} is not allowed here`);
-    normalType = type === PacketType.BINARY_EVENT ? PacketType.EVENT : PacketType.ACK;
-  } else if (type === 0 || type === 1 || type === 2 || type === 3 || type === 4) {
-    normalType = type;
-  } else {
-    return new ProtocolError("INVALID_PACKET", "packet type must be an integer 0-4");
-  }
-  if (!isValidNamespace(nsp)) return new ProtocolError("INVALID_NAMESPACE", "invalid namespace");
-
-  const dataError = checkData(normalType, data);
-  if (dataError !== undefined) return new ProtocolError("INVALID_PACKET", dataError);
-
-  const takesId = normalType === PacketType.EVENT || normalType === PacketType.ACK;
-  if (id !== undefined && !takesId) return new ProtocolError("INVALID_PACKET", "only EVENT and ACK carry an ack id");
-  if (id !== undefined && !isValidAckId(id)) return new ProtocolError("INVALID_ACK_ID", "ack id must be an integer 0-2147483647");
-  if (id === undefined && normalType === PacketType.ACK) return new ProtocolError("INVALID_ACK_ID", "ACK without an id");
-
-  if (mid !== undefined && (typeof mid !== "string" || mid.length === 0 || mid.length > MAX_MESSAGE_ID_LENGTH)) {
-    return new ProtocolError("INVALID_PACKET", `mid must be a string of 1-${MAX_MESSAGE_ID_LENGTH} chars`);
+  // BINARY_EVENT/BINARY_ACK (5/6) exist only on the text codec's wire: they become EVENT/ACK (2/3).
+  if (options?.binaryTypes && (type === PacketType.BINARY_EVENT || type === PacketType.BINARY_ACK)) type -= 3;
+  const takesId = type === PacketType.EVENT || type === PacketType.ACK;
+  if (!(type === 0 || type === 1 || takesId || type === 4)) return invalid("INVALID_PACKET", "packet type");
+  if (!isValidNamespace(nsp)) return invalid("INVALID_NAMESPACE", "namespace");
+  if (!DATA_RULES[type]!(data)) return invalid("INVALID_PACKET", "packet data");
+  if (id !== undefined && !takesId) return invalid("INVALID_PACKET", "ack id on this packet type");
+  if (id === undefined ? type === PacketType.ACK : !isValidAckId(id)) return invalid("INVALID_ACK_ID", "ack id");
+  if (mid !== undefined && !(typeof mid === "string" && mid.length > 0 && mid.length <= MAX_MESSAGE_ID_LENGTH)) {
+    return invalid("INVALID_PACKET", "mid");
   }
 
   // Fresh object, keys only when present: consumers can rely on `"id" in p`.
-  const packet: Packet = { type: normalType, nsp };
+  const packet: Packet = { type: type as PacketType, nsp: nsp as string };
   if (data !== undefined) packet.data = data;
-  if (id !== undefined) packet.id = id;
-  if (mid !== undefined && normalType === PacketType.EVENT) packet.mid = mid;
+  if (id !== undefined) packet.id = id as number;
+  if (mid !== undefined && type === PacketType.EVENT) packet.mid = mid as string;
   return packet;
 }
 
-/** The per-type data rule; returns a reason when `data` is invalid. */
-function checkData(type: PacketType, data: unknown): string | undefined {
-  switch (type) {
-    case PacketType.CONNECT:
-      return data === undefined || isPlainObject(data) ? undefined : "CONNECT data must be an object";
-    case PacketType.DISCONNECT:
-      return data === undefined ? undefined : "DISCONNECT carries no data";
-    case PacketType.EVENT: {
-      if (!Array.isArray(data) || data.length === 0) return "EVENT data must be a non-empty array";
-      const name: unknown = data[0];
-      if (typeof name === "number" && Number.isFinite(name)) return undefined;
-      if (typeof name !== "string") return "event name must be a string or a number";
-      return RESERVED_EVENTS.has(name) ? `event name ${JSON.stringify(name)} is reserved` : undefined;
-    }
-    case PacketType.ACK:
-      return Array.isArray(data) ? undefined : "ACK data must be an array";
-    case PacketType.CONNECT_ERROR:
-      return typeof data === "string" || isPlainObject(data) ? undefined : "CONNECT_ERROR data must be a string or an object";
-    default:
-      return "unknown packet type";
-  }
+/** The rejection of an invalid field; messages stay short and never echo the input. */
+function invalid(code: ProtocolErrorCode, what: string): ProtocolError {
+  return new ProtocolError(code, `invalid ${what}`);
 }
+
+/**
+ * What `data` may be, by packet type: CONNECT absent or a plain object;
+ * DISCONNECT absent; EVENT a non-empty array whose first element is a finite
+ * number or a non-reserved string; ACK an array; CONNECT_ERROR a string or a
+ * plain object.
+ */
+const DATA_RULES: readonly ((data: unknown) => boolean)[] = [
+  (data) => data === undefined || isPlainObject(data),
+  (data) => data === undefined,
+  (data) => Array.isArray(data) && (typeof data[0] === "number" ? Number.isFinite(data[0]) : typeof data[0] === "string" && !RESERVED_EVENTS.has(data[0])),
+  Array.isArray,
+  (data) => typeof data === "string" || isPlainObject(data),
+];
 
 /** An own property, or undefined; never reads the prototype chain. */
 function own(obj: object, key: string): unknown {

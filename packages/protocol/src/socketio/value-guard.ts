@@ -14,9 +14,6 @@ export interface ValueLimits {
 /** Safe defaults (RELIABILITY.md §2.1). */
 export const DEFAULT_VALUE_LIMITS: ValueLimits = { maxDepth: 32, maxNodes: 10_000 };
 
-/** Keys that could reach an object's prototype chain when user code copies the value. */
-const FORBIDDEN_KEYS = new Set(["__proto__"]);
-
 /**
  * Walk a decoded value and check it holds only wire-safe data: `null`,
  * booleans, finite or non-finite numbers, strings, `Uint8Array`s, arrays and
@@ -39,17 +36,11 @@ export function guardValue(root: unknown, limits: ValueLimits = DEFAULT_VALUE_LI
   while (values.length > 0) {
     const value = values.pop();
     const depth = depths.pop()!;
-    if (++nodes > limits.maxNodes) {
-      return new ProtocolError("DECODE_BUDGET_EXCEEDED", `more than ${limits.maxNodes} values in one packet`);
-    }
-    if (value === null || value === undefined) continue;
+    if (++nodes > limits.maxNodes) return new ProtocolError("DECODE_BUDGET_EXCEEDED", `more than ${limits.maxNodes} values`);
     const kind = typeof value;
-    if (kind === "string" || kind === "number" || kind === "boolean") continue;
-    if (kind !== "object") return new ProtocolError("DECODE_TYPE_REJECTED", `values of type ${kind} are not allowed`);
-    if (value instanceof Uint8Array) continue;
-    if (depth >= limits.maxDepth) {
-      return new ProtocolError("DECODE_DEPTH_EXCEEDED", `nesting deeper than ${limits.maxDepth}`);
-    }
+    if (value == null || kind === "string" || kind === "number" || kind === "boolean" || value instanceof Uint8Array) continue;
+    if (kind !== "object") return new ProtocolError("DECODE_TYPE_REJECTED", `${kind} value`);
+    if (depth >= limits.maxDepth) return new ProtocolError("DECODE_DEPTH_EXCEEDED", `nesting deeper than ${limits.maxDepth}`);
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
         values.push(value[i]);
@@ -58,17 +49,12 @@ export function guardValue(root: unknown, limits: ValueLimits = DEFAULT_VALUE_LI
       continue;
     }
     const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) {
-      return new ProtocolError("DECODE_TYPE_REJECTED", "only plain objects are allowed");
-    }
+    if (proto !== Object.prototype && proto !== null) return new ProtocolError("DECODE_TYPE_REJECTED", "not a plain object");
+    // JSON.parse and some decoders create an own "__proto__" property, a trap for code that copies the value.
+    if (Object.hasOwn(value as object, "__proto__")) return new ProtocolError("DECODE_FORBIDDEN_KEY", "key __proto__");
     for (const key in value as Record<string, unknown>) {
-      if (FORBIDDEN_KEYS.has(key)) return new ProtocolError("DECODE_FORBIDDEN_KEY", `key ${key} is not allowed`);
       values.push((value as Record<string, unknown>)[key]);
       depths.push(depth + 1);
-    }
-    // JSON.parse and some decoders create an own "__proto__" property that for…in skips.
-    if (Object.hasOwn(value, "__proto__")) {
-      return new ProtocolError("DECODE_FORBIDDEN_KEY", "key __proto__ is not allowed");
     }
   }
   return undefined;

@@ -21,9 +21,9 @@ export function toUint8Array(value: ArrayBuffer | ArrayBufferView): Uint8Array {
   return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
 }
 
-/** True when `value` has an own method `toJSON`, which JSON.stringify would call. */
-function hasToJSON(value: object): value is { toJSON(): unknown } {
-  return typeof (value as { toJSON?: unknown }).toJSON === "function";
+/** True when JSON.stringify would call `data.toJSON()` and socket.io-parser follows it (one level only). */
+function followsToJSON(data: object, followed: boolean): data is { toJSON(): unknown } {
+  return !followed && typeof (data as { toJSON?: unknown }).toJSON === "function";
 }
 
 /**
@@ -31,17 +31,12 @@ function hasToJSON(value: object): value is { toJSON(): unknown } {
  * `toJSON` like socket.io-parser's `hasBinary` (so an object whose `toJSON`
  * returns bytes counts).
  */
-export function hasBinary(data: unknown, viaToJSON = false): boolean {
+export function hasBinary(data: unknown, followed = false): boolean {
   if (data === null || typeof data !== "object") return false;
-  if (Array.isArray(data)) {
-    for (let i = 0; i < data.length; i++) if (hasBinary(data[i])) return true;
-    return false;
-  }
+  if (Array.isArray(data)) return data.some((item) => hasBinary(item));
   if (isBinary(data)) return true;
-  if (!viaToJSON && hasToJSON(data)) return hasBinary(data.toJSON(), true);
-  for (const key in data) {
-    if (Object.hasOwn(data, key) && hasBinary((data as Record<string, unknown>)[key])) return true;
-  }
+  if (followsToJSON(data, followed)) return hasBinary(data.toJSON(), true);
+  for (const key in data) if (Object.hasOwn(data, key) && hasBinary((data as Record<string, unknown>)[key])) return true;
   return false;
 }
 
@@ -50,21 +45,13 @@ export function hasBinary(data: unknown, viaToJSON = false): boolean {
  * and appending its bytes to `attachments` (socket.io-parser
  * `deconstructPacket`, without mutating the input).
  */
-export function deconstruct(data: unknown, attachments: Uint8Array[], viaToJSON = false): unknown {
+export function deconstruct(data: unknown, attachments: Uint8Array[], followed = false): unknown {
   if (data === null || typeof data !== "object") return data;
-  if (isBinary(data)) {
-    const placeholder = { _placeholder: true, num: attachments.length };
-    attachments.push(toUint8Array(data));
-    return placeholder;
-  }
-  if (Array.isArray(data)) {
-    const out = new Array<unknown>(data.length);
-    for (let i = 0; i < data.length; i++) out[i] = deconstruct(data[i], attachments);
-    return out;
-  }
+  if (isBinary(data)) return { _placeholder: true, num: attachments.push(toUint8Array(data)) - 1 };
+  if (Array.isArray(data)) return data.map((item) => deconstruct(item, attachments));
   // Dates stay as they are: JSON.stringify turns them into ISO strings.
   if (data instanceof Date) return data;
-  if (!viaToJSON && hasToJSON(data)) return deconstruct(data.toJSON(), attachments, true);
+  if (followsToJSON(data, followed)) return deconstruct(data.toJSON(), attachments, true);
   const out: Record<string, unknown> = {};
   for (const key in data) {
     if (!Object.hasOwn(data, key)) continue;

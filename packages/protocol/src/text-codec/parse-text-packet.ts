@@ -17,17 +17,8 @@ export interface RawTextPacket {
   readonly data: unknown;
 }
 
-const ZERO = 48;
-const NINE = 57;
-const DASH = 45;
-const SLASH = 47;
-
 /** More digits than any valid ack id (2^31−1 has 10) are rejected before conversion. */
 const MAX_ID_DIGITS = 10;
-
-function isDigit(code: number): boolean {
-  return code >= ZERO && code <= NINE;
-}
 
 /**
  * Split a text frame into its fields and parse the JSON payload. Never throws.
@@ -35,44 +26,37 @@ function isDigit(code: number): boolean {
  * the packet's shape is left to `validatePacket`.
  */
 export function parseTextPacket(text: string, maxAttachments: number): RawTextPacket | ProtocolError {
-  const type = text.charCodeAt(0) - ZERO;
-  if (!(type >= PacketType.CONNECT && type <= PacketType.BINARY_ACK)) {
-    return new ProtocolError("INVALID_PACKET", "unknown packet type");
-  }
+  const type = text.charCodeAt(0) - 48;
+  if (!(type >= PacketType.CONNECT && type <= PacketType.BINARY_ACK)) return new ProtocolError("INVALID_PACKET", "unknown packet type");
   let i = 1;
+  /** The run of ASCII digits at `i` (possibly empty); moves `i` past it. */
+  const digits = (): string => {
+    const start = i;
+    while (text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+    return text.slice(start, i);
+  };
 
   let attachments = 0;
   if (type === PacketType.BINARY_EVENT || type === PacketType.BINARY_ACK) {
-    const start = i;
-    while (isDigit(text.charCodeAt(i))) i++;
-    if (i === start || text.charCodeAt(i) !== DASH) {
-      return new ProtocolError("INVALID_ATTACHMENTS", "illegal attachment count");
-    }
+    const count = digits();
     // Compare the digit count first so a huge number is never converted.
-    attachments = i - start > 6 ? Number.POSITIVE_INFINITY : Number(text.slice(start, i));
-    if (attachments < 1) return new ProtocolError("INVALID_ATTACHMENTS", "illegal attachment count");
-    if (attachments > maxAttachments) {
-      return new ProtocolError("INVALID_ATTACHMENTS", `more than ${maxAttachments} attachments`);
-    }
-    i++; // the dash
+    attachments = count.length > 6 ? Number.POSITIVE_INFINITY : Number(count);
+    if (count === "" || text[i++] !== "-" || attachments < 1) return new ProtocolError("INVALID_ATTACHMENTS", "illegal attachment count");
+    if (attachments > maxAttachments) return new ProtocolError("INVALID_ATTACHMENTS", `more than ${maxAttachments} attachments`);
   }
 
   let nsp = "/";
-  if (text.charCodeAt(i) === SLASH) {
+  if (text[i] === "/") {
     // The namespace runs to the first comma, or to the end of the frame.
     const comma = text.indexOf(",", i);
-    const end = comma === -1 ? text.length : comma;
+    const end = comma < 0 ? text.length : comma;
     nsp = text.slice(i, end);
-    i = comma === -1 ? end : end + 1;
+    i = end + 1;
   }
 
-  let id: number | undefined;
-  if (isDigit(text.charCodeAt(i))) {
-    const start = i;
-    while (isDigit(text.charCodeAt(i))) i++;
-    if (i - start > MAX_ID_DIGITS) return new ProtocolError("INVALID_ACK_ID", "ack id out of range");
-    id = Number(text.slice(start, i));
-  }
+  const idDigits = digits();
+  if (idDigits.length > MAX_ID_DIGITS) return new ProtocolError("INVALID_ACK_ID", "ack id out of range");
+  const id = idDigits === "" ? undefined : Number(idDigits);
 
   let data: unknown;
   if (i < text.length) {

@@ -23,19 +23,10 @@ export function findPlaceholders(data: unknown, attachments: number): Placeholde
   const slots: PlaceholderSlot[] = [];
   const stack: unknown[] = [data];
   while (stack.length > 0) {
-    const value = stack.pop();
-    if (value === null || typeof value !== "object" || value instanceof Uint8Array) continue;
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) {
-        const item: unknown = value[i];
-        const num = placeholderNum(item, attachments);
-        if (num instanceof ProtocolError) return num;
-        if (num === undefined) stack.push(item);
-        else slots.push({ container: value, key: i, num });
-      }
-      continue;
-    }
-    const record = value as Record<string, unknown>;
+    const container = stack.pop();
+    if (container === null || typeof container !== "object" || container instanceof Uint8Array) continue;
+    const record = container as Record<string, unknown>;
+    // Object.keys gives array indices too (as strings, which index arrays the same).
     for (const key of Object.keys(record)) {
       const item = record[key];
       const num = placeholderNum(item, attachments);
@@ -49,22 +40,18 @@ export function findPlaceholders(data: unknown, attachments: number): Placeholde
 
 /** The attachment index if `value` is a placeholder, undefined if it is not one, an error if it is a bad one. */
 function placeholderNum(value: unknown, attachments: number): number | undefined | ProtocolError {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
-  if (!Object.hasOwn(value, "_placeholder") || (value as { _placeholder: unknown })._placeholder !== true) return undefined;
-  const keys = Object.keys(value);
-  const num = (value as { num?: unknown }).num;
-  if (keys.length !== 2 || !Object.hasOwn(value, "num") || !Number.isInteger(num)) {
+  if (value === null || typeof value !== "object" || !Object.hasOwn(value, "_placeholder")) return undefined;
+  const { _placeholder, num } = value as { _placeholder: unknown; num?: unknown };
+  if (_placeholder !== true || Array.isArray(value)) return undefined;
+  if (Object.keys(value).length !== 2 || !Object.hasOwn(value, "num") || !Number.isInteger(num)) {
     return new ProtocolError("INVALID_ATTACHMENTS", "malformed attachment placeholder");
   }
-  if ((num as number) < 0 || (num as number) >= attachments) {
-    return new ProtocolError("INVALID_ATTACHMENTS", "attachment placeholder out of range");
-  }
-  return num as number;
+  return (num as number) >= 0 && (num as number) < attachments
+    ? (num as number)
+    : new ProtocolError("INVALID_ATTACHMENTS", "attachment placeholder out of range");
 }
 
 /** Put each attachment in its slot (called once all attachments arrived). */
 export function fillPlaceholders(slots: readonly PlaceholderSlot[], attachments: readonly Uint8Array[]): void {
-  for (const { container, key, num } of slots) {
-    (container as Record<string | number, unknown>)[key] = attachments[num];
-  }
+  for (const { container, key, num } of slots) (container as Record<string | number, unknown>)[key] = attachments[num];
 }

@@ -41,7 +41,7 @@ export class TextPacketDecoder implements PacketDecoder {
     if (typeof frame === "string") {
       if (this.#pending !== undefined) {
         this.#pending = undefined;
-        return new ProtocolError("INVALID_ATTACHMENTS", "text frame received while attachments are pending");
+        return new ProtocolError("INVALID_ATTACHMENTS", "text frame while attachments are pending");
       }
       return this.#addText(frame);
     }
@@ -69,9 +69,7 @@ export class TextPacketDecoder implements PacketDecoder {
 
   #addBinary(bytes: Uint8Array): Packet | undefined | ProtocolError {
     const pending = this.#pending;
-    if (pending === undefined) {
-      return new ProtocolError("INVALID_ATTACHMENTS", "binary frame received when no attachment is expected");
-    }
+    if (pending === undefined) return new ProtocolError("INVALID_ATTACHMENTS", "unexpected binary frame");
     pending.attachments.push(toUint8Array(bytes));
     if (pending.attachments.length < pending.expected) return undefined;
     this.#pending = undefined;

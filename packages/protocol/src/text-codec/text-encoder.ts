@@ -28,7 +28,7 @@ export function encodeTextPacket(packet: Packet): Frame[] {
   if (valid instanceof ProtocolError) throw valid;
   const { type, nsp, data, id } = valid;
   if (nsp !== "/" && nsp.includes(",")) {
-    throw new ProtocolError("INVALID_NAMESPACE", 'the text codec cannot carry a namespace containing ","');
+    throw new ProtocolError("INVALID_NAMESPACE", "a namespace with \",\" in the text codec");
   }
   if ((type === PacketType.EVENT || type === PacketType.ACK) && hasBinary(data)) {
     const attachments: Uint8Array[] = [];
