@@ -1,6 +1,7 @@
 /**
- * `@cometa/codec-msgpack`: the hardened MessagePack codec for Cometa, on
- * msgpackr, wire-compatible with `socket.io-msgpack-parser` (PROTOCOL.md §4).
+ * `@cometa/codec-msgpack`: the hardened MessagePack codec for Cometa,
+ * wire-compatible with `socket.io-msgpack-parser` (PROTOCOL.md §4), with its
+ * own reader and writer tuned for Node (docs/benchmarks/codecs.md).
  * The browser-sized, dependency-free twin lives at `@cometa/codec-msgpack/lite`.
  *
  * @example

@@ -5,7 +5,7 @@
  */
 import type { Frame } from "@cometa/protocol";
 import { runCodecSuite } from "../../protocol/test/codec-suite.js";
-import { beginEncode, endEncode, takeEncoded, writeValue } from "../src/lite/value-writer.js";
+import { beginEncode, endEncode, takeEncoded, writeValue } from "../src/value-writer.js";
 import { CODECS } from "./codecs.js";
 
 /** Encode any map as is: no type/nsp/id checks, undefined written as notepack's ext 0. */

@@ -60,7 +60,7 @@ function referenceObject(p: Packet): Record<string, unknown> {
   return out;
 }
 
-/** True when notepack and msgpackr pick the same number encodings (they differ for integers beyond int32/uint32). */
+/** True when notepack and our writers (msgpackr's choice) pick the same number encodings (they differ for integers beyond int32/uint32). */
 function sameNumberForms(value: unknown): boolean {
   if (typeof value === "number") return !Number.isInteger(value) || (value >= -(2 ** 31) && value < 2 ** 32);
   if (value instanceof Uint8Array) return true;

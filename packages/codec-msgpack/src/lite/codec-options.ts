@@ -1,7 +1,7 @@
 import { CometaError, DEFAULT_VALUE_LIMITS, type ValueLimits } from "@cometa/protocol";
 
 /**
- * Options shared by both MessagePack codecs (`msgpackCodec` on msgpackr and the
+ * Options shared by both MessagePack codecs (`msgpackCodec` for Node and the
  * browser-sized `liteMsgpackCodec`). Both apply the same limits with the same
  * error codes, so a packet accepted by one is accepted by the other.
  */
@@ -34,13 +34,15 @@ const DEPTH_CEILING = 1000;
  * (`INVALID_OPTION`) for values that are not positive integers in range.
  */
 export function resolveLimits(options: MsgpackCodecOptions | undefined): ValueLimits {
-  const maxDepth = options?.maxDepth ?? DEFAULT_VALUE_LIMITS.maxDepth;
-  const maxNodes = options?.maxNodes ?? DEFAULT_VALUE_LIMITS.maxNodes;
-  if (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > DEPTH_CEILING) {
-    throw new MsgpackCodecError("INVALID_OPTION", `maxDepth not in 1…${DEPTH_CEILING}`);
+  return {
+    maxDepth: checked("maxDepth", options?.maxDepth ?? DEFAULT_VALUE_LIMITS.maxDepth, DEPTH_CEILING),
+    maxNodes: checked("maxNodes", options?.maxNodes ?? DEFAULT_VALUE_LIMITS.maxNodes, Infinity),
+  };
+}
+
+function checked(name: string, value: number, max: number): number {
+  if (!(Number.isInteger(value) && value >= 1 && value <= max)) {
+    throw new MsgpackCodecError("INVALID_OPTION", `${name} not an integer in 1…${max}`);
   }
-  if (!Number.isInteger(maxNodes) || maxNodes < 1) {
-    throw new MsgpackCodecError("INVALID_OPTION", "maxNodes not a positive integer");
-  }
-  return { maxDepth, maxNodes };
+  return value;
 }

@@ -1,7 +1,7 @@
 /**
  * `@cometa/codec-msgpack/lite`: the browser-sized MessagePack codec. No
- * dependencies besides `@cometa/protocol`, no Node built-ins, no msgpackr;
- * wire-identical to the msgpackr-based `msgpackCodec` and hardened the same way.
+ * dependencies besides `@cometa/protocol`, no Node built-ins, built for size;
+ * wire-identical to the Node `msgpackCodec` and hardened the same way.
  *
  * @example
  * ```ts

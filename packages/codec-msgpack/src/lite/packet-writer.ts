@@ -1,6 +1,27 @@
-import { MAX_ACK_ID, type Packet, PacketType } from "@cometa/protocol";
+import { isValidAckId, type Packet, PacketType } from "@cometa/protocol";
 import { MsgpackCodecError } from "./codec-options.js";
-import { beginEncode, endEncode, takeEncoded, writeMapHeader, writeValue } from "./value-writer.js";
+import { writeDocument } from "./value-writer.js";
+
+/**
+ * Check that a packet can be encoded: throws `MsgpackCodecError`
+ * (`ENCODE_INVALID_PACKET`) for a packet no peer could accept (type not 0–4,
+ * nsp not a string, an ack id out of 0…2^31−1, an ACK without id, a `mid`
+ * that is not a string). Programmer errors only. Returns the `mid` to write:
+ * EVENT packets carry it, others drop it.
+ */
+export function checkPacket(packet: Packet): string | undefined {
+  const { type, nsp, id } = packet;
+  const mid = type === PacketType.EVENT ? packet.mid : undefined;
+  if (
+    !(Number.isInteger(type) && type >= 0 && type <= PacketType.CONNECT_ERROR) ||
+    typeof nsp !== "string" ||
+    (id === undefined ? type === PacketType.ACK : !isValidAckId(id)) ||
+    (mid !== undefined && typeof mid !== "string")
+  ) {
+    throw new MsgpackCodecError("ENCODE_INVALID_PACKET", `invalid packet type ${type} or id ${id}`);
+  }
+  return mid;
+}
 
 /**
  * Encode a packet as one MessagePack map, byte-compatible with
@@ -10,40 +31,11 @@ import { beginEncode, endEncode, takeEncoded, writeMapHeader, writeValue } from 
  * (never nil), and the Cometa extension `mid` (EVENT only) last: official peers
  * ignore unknown keys. BINARY_EVENT/BINARY_ACK do not exist in MessagePack (the
  * reference decoder rejects them): binary lives inside EVENT/ACK data.
- *
- * Throws `MsgpackCodecError` (`ENCODE_INVALID_PACKET`) for a packet no peer
- * could accept: type not 0–4, nsp not a string, an ack id out of 0…2^31−1,
- * an ACK without id, a `mid` that is not a string. Programmer errors only.
+ * Throws as {@link checkPacket} does.
  */
 export function writePacket(packet: Packet): Uint8Array {
+  const mid = checkPacket(packet);
   const { type, nsp, data, id } = packet;
-  const isAck = type === PacketType.ACK;
-  const mid = type === PacketType.EVENT ? packet.mid : undefined;
-  if (
-    !(Number.isInteger(type) && type >= 0 && type <= PacketType.CONNECT_ERROR) ||
-    typeof nsp !== "string" ||
-    (id === undefined ? isAck : !(Number.isInteger(id) && id >= 0 && id <= MAX_ACK_ID)) ||
-    (mid !== undefined && typeof mid !== "string")
-  ) {
-    throw new MsgpackCodecError("ENCODE_INVALID_PACKET", `cannot encode packet type ${type} id ${id}`);
-  }
-  beginEncode();
-  try {
-    writeMapHeader(2 + (data === undefined ? 0 : 1) + (id === undefined ? 0 : 1) + (mid === undefined ? 0 : 1));
-    if (isAck) writeEntry("id", id);
-    writeEntry("type", type);
-    if (data !== undefined) writeEntry("data", data);
-    if (id !== undefined && !isAck) writeEntry("id", id);
-    writeEntry("nsp", nsp);
-    if (mid !== undefined) writeEntry("mid", mid);
-    return takeEncoded();
-  } finally {
-    endEncode();
-  }
-}
-
-function writeEntry(key: string, value: unknown): void {
-  writeValue(key);
-  // The packet map is depth 0, so its values start at depth 1.
-  writeValue(value, 1);
+  // The writer leaves the undefined fields of this map out.
+  return writeDocument(type === PacketType.ACK ? { id, type, data, nsp } : { type, data, id, nsp, mid });
 }

@@ -1,8 +1,10 @@
 import { MsgpackCodecError } from "./codec-options.js";
 
 /*
- * A MessagePack writer producing exactly what official Socket.IO peers
- * (notepack.io) decode, with msgpackr's choice of number encodings:
+ * The browser codec's MessagePack writer, written for size. It produces
+ * exactly what official Socket.IO peers (notepack.io) decode, with msgpackr's
+ * choice of number encodings, and the same bytes as the Node codec's writer
+ * (`../value-writer.ts`, built for speed; the property tests compare both):
  *
  * - integers in the uint32/int32 range use the smallest int form, everything
  *   else (fractions, ±2^32 and beyond, NaN, ±Infinity) is float64;
@@ -13,100 +15,60 @@ import { MsgpackCodecError } from "./codec-options.js";
  *   their own enumerable keys; function- and symbol-valued keys are skipped
  *   and such values in arrays are written as nil, like JSON.
  *
- * Output goes to a slab (8 KB by default) shared by consecutive packets:
- * each packet is returned as a `subarray` of the slab and the next one starts
- * after it, so nothing written is ever overwritten, and a packet costs no
- * allocation besides its view (copying out with `slice` cost more than the
- * whole encode of a 100-byte packet). A full slab is replaced, never reused;
- * it lives as long as the frames that view it. Consumers must therefore honour
- * `byteOffset`/`byteLength` (never send `frame.buffer`).
+ * Each packet is built in one reused buffer and copied out.
  */
 
-const SLAB_SIZE = 8192;
-// A slab grown past this by one huge packet is not used for the next packets.
+const START_SIZE = 1024;
+// A buffer grown past this by one huge packet is not kept for the next packets.
 const RETAINED_MAX = 1 << 20;
 // Deep enough for any sane payload; stops cycles with a clear error instead of a stack overflow.
 const MAX_ENCODE_DEPTH = 1000;
 
-let buf = new Uint8Array(SLAB_SIZE);
-let view = new DataView(buf.buffer);
-let start = 0; // where the packet being written begins
+let buf = new Uint8Array(START_SIZE);
 let pos = 0;
 let busy = false;
 const utf8 = new TextEncoder();
+// Floats and dates are written through an 8-byte scratch, so `buf` can be replaced freely.
+const scratchBytes = new Uint8Array(8);
+const scratch = new DataView(scratchBytes.buffer);
 
 /**
- * Start encoding one document. Pair with `takeEncoded()` and, in a
- * `finally`, `endEncode()`. Throws `MsgpackCodecError` when called again
- * before `endEncode()` (a `toJSON()` that encodes packets itself would
- * otherwise write into the packet being built).
+ * Encode one document: `value`, or for a packet map (an object at depth 0)
+ * its entries without the `undefined` ones. Throws `MsgpackCodecError` for
+ * values no peer could read and when called from a `toJSON()` it runs.
  */
-export function beginEncode(): void {
-  if (busy) throw new MsgpackCodecError("ENCODE_UNSUPPORTED_VALUE", "re-entrant encode (from toJSON?)");
+export function writeDocument(value: unknown): Uint8Array {
+  if (busy) throw new MsgpackCodecError("ENCODE_UNSUPPORTED_VALUE", "re-entrant encode (toJSON?)");
   busy = true;
-  // A nearly full slab would force a copy on the first write: start a fresh one.
-  if (buf.length - pos < 256) newSlab(SLAB_SIZE);
-  start = pos;
-}
-
-/** Everything written since `beginEncode()`, as a view that is never written again. */
-export function takeEncoded(): Uint8Array {
-  const frame = buf.subarray(start, pos);
-  start = pos;
-  return frame;
-}
-
-/** Finish the document (always call it, also after a throw: an unfinished packet is discarded). */
-export function endEncode(): void {
-  busy = false;
-  pos = start;
-  if (buf.length > RETAINED_MAX) newSlab(SLAB_SIZE);
-}
-
-function newSlab(size: number): void {
-  buf = new Uint8Array(size);
-  view = new DataView(buf.buffer);
   pos = 0;
+  try {
+    writeValue(value);
+    return buf.slice(0, pos);
+  } finally {
+    busy = false;
+    if (buf.length > RETAINED_MAX) buf = new Uint8Array(START_SIZE);
+  }
 }
 
+/** Room for `n` more bytes. */
 function ensure(n: number): void {
-  if (pos + n <= buf.length) return;
-  // Move the packet written so far to the start of a slab big enough for it and n more bytes.
-  const written = buf.subarray(start, pos);
-  newSlab(Math.max(SLAB_SIZE, (written.length + n) * 2));
-  buf.set(written);
-  pos = written.length;
-  start = 0;
+  if (pos + n > buf.length) {
+    const old = buf;
+    buf = new Uint8Array((pos + n) * 2);
+    buf.set(old);
+  }
 }
 
-/** Header of a map with `n` entries. */
-export function writeMapHeader(n: number): void {
-  ensure(5);
-  putHeader(n, 0x80, 0xde);
+/** The scratch's 8 bytes, after the header byte `first`. */
+function putScratch(first: number): void {
+  put(first);
+  buf.set(scratchBytes, pos);
+  pos += 8;
 }
 
-/** `fix` = fix form for n < 16, `long` = 16-bit form (its 32-bit form follows it). */
-function putHeader(n: number, fix: number, long: number): void {
-  if (n < 16) put(fix | n, 0, 0);
-  else if (n < 0x10000) put(long, n, 2);
-  else put(long + 1, n, 4);
-}
-
-/** Header of a str/bin: `first` with an 8-bit length, the next two bytes for 16- and 32-bit lengths. */
-function putSized(n: number, first: number): void {
-  if (n < 0x100) put(first, n, 1);
-  else if (n < 0x10000) put(first + 1, n, 2);
-  else put(first + 2, n, 4);
-}
-
-/** One byte, then `n` big-endian in `width` bytes. */
-function put(first: number, n: number, width: number): void {
+/** The byte `first`, then the low `width` bytes of `n`'s 32-bit two's complement, big-endian. */
+function put(first: number, n = 0, width = 0): void {
   buf[pos++] = first;
-  putBE(n, width);
-}
-
-/** The low `width` bytes of `n`'s 32-bit two's complement, big-endian (NaN writes zeros). */
-function putBE(n: number, width: number): void {
   for (let i = pos + width - 1; i >= pos; i--) {
     buf[i] = n & 0xff;
     n >>= 8;
@@ -114,145 +76,101 @@ function putBE(n: number, width: number): void {
   pos += width;
 }
 
-/** Append any encodable value. */
-export function writeValue(value: unknown, depth = 0): void {
+/**
+ * A str/bin/array/map header for `n`: `fix | n` below `fixLimit`, else the
+ * 8-bit (str/bin only), 16-bit or 32-bit form, numbered from `first`.
+ */
+function putHeader(n: number, fix: number, fixLimit: number, first: number, has8?: boolean): void {
+  ensure(5);
+  if (n < fixLimit) put(fix | n);
+  else if (has8 && n < 0x100) put(first, n, 1);
+  else put(n < 0x10000 ? first + 1 : first + 2, n, n < 0x10000 ? 2 : 4);
+}
+
+function writeValue(value: unknown, depth = 0): void {
   const kind = typeof value;
-  if (kind === "string") writeString(value as string);
-  else if (kind === "number") writeNumber(value as number);
+  ensure(10);
+  if (kind === "string") {
+    // UTF-8 needs at most 3 bytes per UTF-16 unit; lone surrogates become U+FFFD, as in every TextEncoder.
+    ensure(5 + (value as string).length * 3);
+    const at = pos + 5;
+    let bytes = 0;
+    // ASCII by hand: a TextEncoder call costs more than a whole short key.
+    while (bytes < (value as string).length) {
+      const c = (value as string).charCodeAt(bytes);
+      if (c > 0x7f) {
+        bytes = utf8.encodeInto(value as string, buf.subarray(at)).written;
+        break;
+      }
+      buf[at + bytes++] = c;
+    }
+    putHeader(bytes, 0xa0, 32, 0xd9, true);
+    buf.copyWithin(pos, at, at + bytes);
+    pos += bytes;
+  } else if (kind === "number") writeNumber(value as number);
   else if (kind === "object") writeObject(value as object | null, depth);
-  else if (kind === "boolean") {
-    ensure(1);
-    buf[pos++] = value ? 0xc3 : 0xc2;
-  } else if (kind === "undefined") {
-    ensure(3);
-    buf[pos++] = 0xd4;
-    buf[pos++] = 0;
-    buf[pos++] = 0;
-  } else throw new MsgpackCodecError("ENCODE_UNSUPPORTED_VALUE", `cannot encode a ${kind}`);
+  else if (kind === "boolean") put(value ? 0xc3 : 0xc2);
+  else if (kind === "undefined") put(0xd4, 0, 2);
+  else throw new MsgpackCodecError("ENCODE_UNSUPPORTED_VALUE", `cannot encode a ${kind}`);
 }
 
 function writeNumber(n: number): void {
-  ensure(9);
-  if (n >>> 0 === n) {
-    if (n < 0x80) put(n, 0, 0);
-    else if (n < 0x100) put(0xcc, n, 1);
-    else if (n < 0x10000) put(0xcd, n, 2);
-    else put(0xce, n, 4);
-  } else if (n >> 0 === n) {
-    if (n >= -0x20) put(n & 0xff, 0, 0);
-    else if (n >= -0x80) put(0xd0, n, 1);
-    else if (n >= -0x8000) put(0xd1, n, 2);
-    else put(0xd2, n, 4);
+  if (n >>> 0 === n || n >> 0 === n) {
+    // An int32/uint32: a fixint, or the smallest uint/int form. A negative n
+    // fits w bytes when 2·~n < 2^(8w), a positive one when n < 2^(8w).
+    const magnitude = n < 0 ? ~n * 2 : n;
+    const width = magnitude < 0x100 ? 1 : magnitude < 0x10000 ? 2 : 4;
+    if (n < 0x80 && n >= -0x20) put(n & 0xff);
+    else put((n < 0 ? 0xd0 : 0xcc) + (width >> 1), n, width);
   } else {
-    put(0xcb, 0, 0);
-    view.setFloat64(pos, n);
-    pos += 8;
+    scratch.setFloat64(0, n);
+    putScratch(0xcb);
   }
-}
-
-function writeString(s: string): void {
-  const length = s.length;
-  // UTF-8 needs at most 3 bytes per UTF-16 unit; reserve the header the
-  // shortest possible byte length needs and move the bytes if it grows.
-  ensure(5 + length * 3);
-  const header = length < 32 ? 1 : length < 0x100 ? 2 : length < 0x10000 ? 3 : 5;
-  const at = pos + header;
-  let bytes = 0;
-  if (length < 64) {
-    // Short ASCII strings are cheaper to copy by hand than through TextEncoder.
-    while (bytes < length) {
-      const c = s.charCodeAt(bytes);
-      if (c > 0x7f) break;
-      buf[at + bytes++] = c;
-    }
-  }
-  // Lone surrogates become U+FFFD here, as in every TextEncoder.
-  if (bytes < length) bytes = utf8.encodeInto(s, buf.subarray(at)).written;
-  const needed = bytes < 32 ? 1 : bytes < 0x100 ? 2 : bytes < 0x10000 ? 3 : 5;
-  if (needed !== header) buf.copyWithin(pos + needed, at, at + bytes);
-  if (needed === 1) put(0xa0 | bytes, 0, 0);
-  else putSized(bytes, 0xd9);
-  pos += bytes;
-}
-
-function writeBin(bytes: Uint8Array): void {
-  ensure(5 + bytes.length);
-  putSized(bytes.length, 0xc4);
-  buf.set(bytes, pos);
-  pos += bytes.length;
 }
 
 function writeObject(value: object | null, depth: number): void {
-  if (value === null) {
-    ensure(1);
-    buf[pos++] = 0xc0;
-    return;
-  }
-  if (depth >= MAX_ENCODE_DEPTH) {
-    throw new MsgpackCodecError("ENCODE_TOO_DEEP", `depth > ${MAX_ENCODE_DEPTH} (a cycle?)`);
-  }
-  if (Array.isArray(value)) {
-    ensure(5);
-    putHeader(value.length, 0x90, 0xdc);
-    for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i];
-      // JSON writes functions and symbols in arrays as null.
-      if (typeof item === "function" || typeof item === "symbol") writeObject(null, depth);
-      else writeValue(item, depth + 1);
-    }
-    return;
-  }
-  if (value instanceof Uint8Array) writeBin(value);
-  else if (ArrayBuffer.isView(value)) writeBin(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
-  else if (value instanceof ArrayBuffer) writeBin(new Uint8Array(value));
-  else if (value instanceof Date) {
-    const time = value.getTime();
-    ensure(10);
+  if (value === null) put(0xc0);
+  else if (depth >= MAX_ENCODE_DEPTH) throw new MsgpackCodecError("ENCODE_TOO_DEEP", `depth > ${MAX_ENCODE_DEPTH} (a cycle?)`);
+  else if (Array.isArray(value)) {
+    putHeader(value.length, 0x90, 16, 0xdb);
+    for (const item of value) writeValue(isSkipped(item) ? null : item, depth + 1);
+  } else if (value instanceof Date) {
     // notepack's split into int32 high and uint32 low halves; NaN (invalid date) becomes 0.
-    put(0xd7, 0, 1);
-    putBE(Math.floor(time / 0x100000000), 4);
-    putBE(time, 4);
-  } else writeRecord(value, depth);
-}
-
-/** A plain or class object: through `toJSON()` when it has one, else its own enumerable keys. */
-function writeRecord(value: object, depth: number): void {
-  const toJSON = (value as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === "function") {
-    const json: unknown = toJSON.call(value);
-    if (json !== value) {
-      writeValue(json, depth + 1);
-      return;
-    }
+    const time = value.getTime();
+    scratch.setInt32(0, Math.floor(time / 0x100000000));
+    scratch.setUint32(4, time);
+    put(0xd7);
+    putScratch(0);
+  } else if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
+    // An ArrayBuffer has no .buffer and no .byteOffset: the view then covers all of it.
+    const { buffer, byteOffset, byteLength } = value as Partial<ArrayBufferView>;
+    const bytes = new Uint8Array(buffer ?? (value as ArrayBuffer), byteOffset, byteLength);
+    putHeader(bytes.length, 0, 0, 0xc4, true);
+    ensure(bytes.length);
+    buf.set(bytes, pos);
+    pos += bytes.length;
+  } else {
+    // Other objects go through toJSON() when they have one (Buffer's, also a toJSON, never gets here).
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    const json: unknown = typeof toJSON === "function" ? toJSON.call(value) : value;
+    if (json !== value) writeValue(json, depth + 1);
+    else writeRecord(value as Record<string, unknown>, depth);
   }
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record);
-  ensure(5);
-  // Relative to the packet start: a slab change while writing the entries moves the packet.
-  const at = pos - start;
-  putHeader(keys.length, 0x80, 0xde);
-  let skipped = 0;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    const item = record[key];
-    // Like JSON, keys holding functions or symbols are left out.
-    if (typeof item === "function" || typeof item === "symbol") skipped++;
-    else {
-      writeString(key);
-      writeValue(item, depth + 1);
-    }
+}
+
+/** A plain or class object as a map of its own enumerable keys. */
+function writeRecord(record: Record<string, unknown>, depth: number): void {
+  // Each value is read once (getters). Like JSON, keys holding functions or
+  // symbols are left out; so are absent fields of the packet map (depth 0).
+  const entries = Object.entries(record).filter(([, item]) => (depth ? !isSkipped(item) : item !== undefined));
+  putHeader(entries.length, 0x80, 16, 0xdd);
+  for (const [key, item] of entries) {
+    writeValue(key);
+    writeValue(item, depth + 1);
   }
-  if (skipped > 0) patchMapHeader(start + at, keys.length, keys.length - skipped);
 }
 
-/** Rewrite a map header written for `was` entries to `now` (< was), moving the body if the header shrinks. */
-function patchMapHeader(at: number, was: number, now: number): void {
-  const body = at + (was < 16 ? 1 : was < 0x10000 ? 3 : 5);
-  const end = pos;
-  pos = at;
-  // The new header is no longer than the old one: it fits without ensure().
-  putHeader(now, 0x80, 0xde);
-  buf.copyWithin(pos, body, end);
-  pos += end - body;
+/** Values JSON leaves out of objects and writes as null in arrays. */
+function isSkipped(value: unknown): boolean {
+  return typeof value === "function" || typeof value === "symbol";
 }
-
