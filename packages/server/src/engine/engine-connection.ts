@@ -51,10 +51,32 @@ export interface EngineConnection {
   /** Subscribe this session to a topic; it then receives every `EngineServer.publish` to it, on any transport. */
   subscribe(topic: string): void;
   unsubscribe(topic: string): void;
-  /** Set by the Socket.IO layer: one Engine.IO `message` payload arrived. */
-  onMessage: (frame: Frame) => void;
-  /** Set by the Socket.IO layer: the session ended (called exactly once). */
-  onClose: (reason: EngineCloseReason, description?: string) => void;
+  /**
+   * Deliver frames to every session subscribed to `topic` except this one,
+   * encoded once: what `socket.to(room).emit` / `socket.broadcast.emit` need
+   * instead of a send per recipient. A WebSocket sender is skipped natively by
+   * uWS; polling subscribers are queued. Works whether or not this session is
+   * subscribed, and after it closed (then it reaches every subscriber).
+   * Optional only so that older fakes of this contract still type-check; the
+   * engine always implements it.
+   */
+  publish?(topic: string, frames: readonly Frame[], options?: SendOptions): void;
+  /**
+   * Set by the Socket.IO layer: one Engine.IO `message` payload arrived.
+   * Called as a method of the connection (`this` is the connection), so one
+   * shared function can serve every connection (see `owner`).
+   */
+  onMessage: (this: EngineConnection, frame: Frame) => void;
+  /** Set by the Socket.IO layer: the session ended (called exactly once, as a method like `onMessage`). */
+  onClose: (this: EngineConnection, reason: EngineCloseReason, description?: string) => void;
+  /**
+   * A slot for the layer above, never read by the engine (null until set).
+   * With it, handlers need no closure per connection:
+   * `conn.owner = client; conn.onMessage = clientOnMessage`, where the shared
+   * `clientOnMessage` reads `this.owner`. Two closures and their context cost
+   * about 150 bytes per connection; the slot costs 8.
+   */
+  owner?: unknown;
 }
 
 /** The Engine.IO server as the Socket.IO layer drives it. */
@@ -64,7 +86,8 @@ export interface EngineServer {
   /**
    * Deliver frames to every session subscribed to `topic`, encoded once.
    * WebSocket sessions go through uWS topics; polling sessions are queued.
-   * Exclusions (`except`) are the Socket.IO layer's job: it sends per socket.
+   * To leave the sending session out, use `EngineConnection.publish`; other
+   * exclusions (`except`) are the Socket.IO layer's job: it sends per socket.
    */
   publish(topic: string, frames: readonly Frame[], options?: SendOptions): void;
   /** Number of open sessions. */

@@ -1,10 +1,11 @@
 import { EngineErrorCode, type Frame } from "@cometa/protocol";
-import type { EngineConnection, EngineServer, HandshakeRequest, SendOptions } from "./engine-connection.js";
+import type { EngineConnection, EngineServer, SendOptions } from "./engine-connection.js";
 import type { ResolvedEngineOptions } from "./engine-options.js";
-import { errorResponse, openPacket, runAllowRequest, sessionCookie, toHandshakeRequest } from "./handshake.js";
+import { errorResponse, OpenPackets, runAllowRequest, sessionCookie } from "./handshake.js";
+import { type KeptRequest, keepRequest, unpackRequest } from "./handshake-request.js";
 import { OriginPolicy } from "./origin-policy.js";
 import { PollForwarder } from "./poll-forwarder.js";
-import type { EnginePlatform, EngineRequest, HeaderPair, HttpExchange, WsPort } from "./platform.js";
+import type { EnginePlatform, EngineRequest, HeaderPair, HttpExchange, WsDriver, WsHandle } from "./platform.js";
 import { checkRequest, type RequestCheckContext } from "./request-check.js";
 import { EngineSession, type SessionHost, type SessionStateContext } from "./session.js";
 import { generateSessionId } from "./session-id.js";
@@ -16,7 +17,7 @@ import { decodeTextPacket, pollingMessage, SEPARATOR, wsMessage } from "./wire.j
 
 /** What a WebSocket upgrade is for, decided before upgrading and carried to `openSocket`. */
 export type UpgradeTicket =
-  | { readonly kind: "handshake"; readonly request: HandshakeRequest; readonly sid: string }
+  | { readonly kind: "handshake"; readonly request: KeptRequest; readonly sid: string }
   | { readonly kind: "probe"; readonly sid: string };
 
 /** The engine's answer to an upgrade request: upgrade (with extra 101 headers), or an HTTP error. */
@@ -43,6 +44,7 @@ export class Engine implements EngineServer, SessionHost {
   /** Observer of every session state change (tests, metrics). */
   stateObserver: ((change: SessionStateContext) => void) | null = null;
   readonly wheel: TimerWheel<EngineSession>;
+  readonly ws: WsDriver;
   private readonly sessions = new Map<string, EngineSession>();
   /** Polling sessions closed by the server, waiting for a GET to take the close packet. */
   private readonly closing = new Map<string, EngineSession>();
@@ -53,13 +55,16 @@ export class Engine implements EngineServer, SessionHost {
   private readonly forwarder: PollForwarder | null;
   /** Owner prefix of minted sids (the router's node id), or undefined for plain sids. */
   private readonly nodeId: string | undefined;
+  private readonly openPackets: OpenPackets;
   private closed = false;
 
   constructor(
     readonly options: ResolvedEngineOptions,
     private readonly platform: EnginePlatform,
   ) {
+    this.ws = platform.ws;
     this.policy = new OriginPolicy(options);
+    this.openPackets = new OpenPackets(options);
     const { clock } = options;
     // One tick per 1/8 of the shortest heartbeat period, between 5 ms and 1 s.
     const resolution = Math.min(1000, Math.max(5, Math.floor(Math.min(options.pingInterval, options.pingTimeout) / 8)));
@@ -79,17 +84,34 @@ export class Engine implements EngineServer, SessionHost {
   }
 
   publish(topic: string, frames: readonly Frame[], options?: SendOptions): void {
+    this.publishExcept(topic, frames, options, null);
+  }
+
+  /** SessionHost: `EngineConnection.publish`, every subscriber of `topic` but `sender`. */
+  publishFrom(sender: EngineSession, topic: string, frames: readonly Frame[], options?: SendOptions): void {
+    this.publishExcept(topic, frames, options, sender);
+  }
+
+  private publishExcept(
+    topic: string,
+    frames: readonly Frame[],
+    options: SendOptions | undefined,
+    sender: EngineSession | null,
+  ): void {
     if (frames.length === 0) return;
     // WebSocket subscribers: the platform fans out one encoded frame (volatile is
-    // approximated by the platform's own hard-limit skipping).
+    // approximated by the platform's own hard-limit skipping). A sender on a
+    // WebSocket is skipped natively; one on polling is not a platform subscriber.
     const compress = this.options.perMessageDeflate && options?.compress !== false;
-    for (const frame of frames) this.platform.publish(topic, wsMessage(frame), compress);
+    const skip = sender === null ? null : sender.ws;
+    for (const frame of frames) this.platform.publish(topic, wsMessage(frame), compress, skip);
     const subscribers = this.pollTopics.get(topic);
-    if (subscribers === undefined) return;
+    // No polling subscriber but the sender: nothing to encode.
+    if (subscribers === undefined || (subscribers.size === 1 && sender !== null && subscribers.has(sender))) return;
     // Polling subscribers share one encoding of the frames.
     const entries = frames.map(pollingMessage);
     const volatile = options?.volatile === true;
-    for (const session of subscribers) enqueuePolling(session, entries, volatile);
+    for (const session of subscribers) if (session !== sender) enqueuePolling(session, entries, volatile);
   }
 
   async close(): Promise<void> {
@@ -160,29 +182,28 @@ export class Engine implements EngineServer, SessionHost {
       if (session.state !== "open") return refuse(errorResponse(EngineErrorCode.BAD_REQUEST, cors));
       return { accept: true, ticket: { kind: "probe", sid: session.id }, headers: [] };
     }
-    const request = toHandshakeRequest(req, Date.now());
-    const allowed = runAllowRequest(this.options, request);
+    const { request, allowed } = this.admit(req);
     if (allowed instanceof Promise) return allowed.then((result) => this.handshakeDecision(request, result, cors));
     return this.handshakeDecision(request, allowed, cors);
   }
 
   /** A WebSocket accepted by `checkUpgrade` is open. Returns its session, or null when refused after all. */
-  openSocket(port: WsPort, ticket: UpgradeTicket): EngineSession | null {
+  openSocket(ws: WsHandle, ticket: UpgradeTicket): EngineSession | null {
     if (this.closed) {
-      port.close(1001, "server shutting down");
+      this.ws.close(ws, 1001, "server shutting down");
       return null;
     }
     if (ticket.kind === "probe") {
       const session = this.sessions.get(ticket.sid);
-      if (session !== undefined && attachProbe(session, port)) return session;
+      if (session !== undefined && attachProbe(session, ws)) return session;
       // The session closed or started another upgrade between the check and the open.
-      port.close(1008, "Session ID unknown");
+      this.ws.close(ws, 1008, "Session ID unknown");
       return null;
     }
     const sid = ticket.sid;
-    const session = new EngineSession(sid, ticket.request, this, port);
+    const session = new EngineSession(sid, ticket.request, this, ws);
     this.sessions.set(sid, session);
-    port.send(openPacket(sid, [], this.options));
+    this.ws.send(ws, this.openPackets.packet(sid, "websocket"));
     session.startHeartbeat(this.options.clock.now());
     this.onConnection(session);
     return session;
@@ -192,9 +213,9 @@ export class Engine implements EngineServer, SessionHost {
    * A WebSocket message for `session`. `data` is borrowed from the platform
    * and valid only during this call: it is copied or decoded here.
    */
-  socketMessage(session: EngineSession, port: WsPort, data: ArrayBuffer, isBinary: boolean): void {
+  socketMessage(session: EngineSession, ws: WsHandle, data: ArrayBuffer, isBinary: boolean): void {
     const tooBig = data.byteLength > this.options.maxPayload;
-    if (port === session.polling?.probe) {
+    if (ws === session.polling?.probe) {
       if (tooBig || isBinary) {
         failUpgrade(session);
         return;
@@ -202,7 +223,7 @@ export class Engine implements EngineServer, SessionHost {
       onProbeText(session, Buffer.from(data).toString("utf8"));
       return;
     }
-    if (port !== session.ws) return;
+    if (ws !== session.ws) return;
     if (tooBig) {
       session.close("message too big");
       return;
@@ -221,9 +242,9 @@ export class Engine implements EngineServer, SessionHost {
   }
 
   /** A WebSocket of `session` closed (any cause). */
-  socketClosed(session: EngineSession, port: WsPort): void {
-    if (port === session.polling?.probe) onProbeClosed(session);
-    else if (port === session.ws) session.onTransportClosed();
+  socketClosed(session: EngineSession, ws: WsHandle): void {
+    if (ws === session.polling?.probe) onProbeClosed(session);
+    else if (ws === session.ws) session.onTransportClosed();
   }
 
   /** SessionHost: the session is closed for good. */
@@ -253,9 +274,19 @@ export class Engine implements EngineServer, SessionHost {
     }
   }
 
+  /**
+   * Keep the request of a handshake and run `allowRequest` on it. Without a
+   * hook the request stays packed (nothing reads it until the app does).
+   */
+  private admit(req: EngineRequest): { request: KeptRequest; allowed: true | string | Promise<true | string> } {
+    const kept = keepRequest(req, Date.now());
+    if (this.options.allowRequest === null) return { request: kept, allowed: true };
+    const request = unpackRequest(kept);
+    return { request, allowed: runAllowRequest(this.options, request) };
+  }
+
   private pollingHandshake(req: EngineRequest, exchange: HttpExchange, cors: readonly HeaderPair[]): void {
-    const request = toHandshakeRequest(req, Date.now());
-    const allowed = runAllowRequest(this.options, request);
+    const { request, allowed } = this.admit(req);
     if (allowed instanceof Promise) {
       allowed.then((result) => {
         // The client may have gone, or the server closed, while the hook ran.
@@ -269,7 +300,7 @@ export class Engine implements EngineServer, SessionHost {
   }
 
   private openPolling(
-    request: HandshakeRequest,
+    request: KeptRequest,
     exchange: HttpExchange,
     cors: readonly HeaderPair[],
     allowed: true | string,
@@ -281,7 +312,7 @@ export class Engine implements EngineServer, SessionHost {
     const sid = generateSessionId(this.nodeId);
     const session = new EngineSession(sid, request, this, null);
     this.sessions.set(sid, session);
-    const open = openPacket(sid, this.options.transports.includes("websocket") ? ["websocket"] : [], this.options);
+    const open = this.openPackets.packet(sid, "polling");
     session.polling!.push(open);
     session.startHeartbeat(this.options.clock.now());
     this.onConnection(session);
@@ -295,7 +326,7 @@ export class Engine implements EngineServer, SessionHost {
     handlePoll(session, exchange, headers);
   }
 
-  private handshakeDecision(request: HandshakeRequest, allowed: true | string, cors: readonly HeaderPair[]): UpgradeDecision {
+  private handshakeDecision(request: KeptRequest, allowed: true | string, cors: readonly HeaderPair[]): UpgradeDecision {
     if (allowed !== true) return refuse(errorResponse(EngineErrorCode.FORBIDDEN, cors, allowed));
     if (this.closed) return refuse(shuttingDown(cors));
     // The sid is chosen now so the 101 response can carry the cookie.

@@ -1,8 +1,7 @@
 import { ENGINE_ERRORS, EngineErrorCode, engineErrorBody, type HandshakeData } from "@cometa/protocol";
 import type { HandshakeRequest } from "./engine-connection.js";
 import type { ResolvedEngineOptions } from "./engine-options.js";
-import { StoredHandshakeRequest } from "./handshake-request.js";
-import type { EngineRequest, HeaderPair } from "./platform.js";
+import type { HeaderPair } from "./platform.js";
 
 /** An HTTP response the engine decided on, before any session exists. */
 export interface EngineResponse {
@@ -37,21 +36,42 @@ export function errorResponse(
   };
 }
 
-/** The request data a session keeps (copied, never borrowed; compact for long-lived sessions). */
-export function toHandshakeRequest(req: EngineRequest, time: number): HandshakeRequest {
-  return new StoredHandshakeRequest(req, time);
+/**
+ * The `open` packets of one engine: `0` + the handshake JSON. Everything but
+ * the sid depends only on the options, so the JSON around it is built once
+ * and a handshake costs one concatenation instead of a `JSON.stringify`.
+ * Sids are base64url plus an optional `<nodeId>.` prefix: never a character
+ * JSON would escape.
+ */
+export class OpenPackets {
+  /** After the sid, for WebSocket-only sessions (no upgrades). */
+  private readonly websocketSuffix: string;
+  /** After the sid, for polling sessions (may upgrade to WebSocket when allowed). */
+  private readonly pollingSuffix: string;
+
+  constructor(options: ResolvedEngineOptions) {
+    this.websocketSuffix = suffixFor([], options);
+    this.pollingSuffix = suffixFor(options.transports.includes("websocket") ? ["websocket"] : [], options);
+  }
+
+  /** The open packet of a session that starts on `transport`. */
+  packet(sid: string, transport: "polling" | "websocket"): string {
+    return `${OPEN_PREFIX}${sid}${transport === "polling" ? this.pollingSuffix : this.websocketSuffix}`;
+  }
 }
 
-/** The `open` packet: `0` + the handshake JSON. */
-export function openPacket(sid: string, upgrades: readonly string[], options: ResolvedEngineOptions): string {
+const OPEN_PREFIX = '0{"sid":"';
+
+function suffixFor(upgrades: readonly string[], options: ResolvedEngineOptions): string {
   const data: HandshakeData = {
-    sid,
+    sid: "",
     upgrades,
     pingInterval: options.pingInterval,
     pingTimeout: options.pingTimeout,
     maxPayload: options.maxPayload,
   };
-  return `0${JSON.stringify(data)}`;
+  // `{"sid":""…`: drop `{"sid":"` (the prefix without its `0`), keep the sid's closing quote and the rest.
+  return JSON.stringify(data).slice(OPEN_PREFIX.length - 1);
 }
 
 /** `Set-Cookie` for the `io` cookie, or undefined when the option is off. */

@@ -45,27 +45,48 @@ export interface HttpExchange {
   readBody(limit: number, onBody: (body: string | null) => void): void;
 }
 
-/** Result of a WebSocket send: sent (maybe buffered), or dropped because the socket is over the hard limit. */
-export type WsSendResult = "ok" | "dropped";
+/**
+ * Result of a WebSocket send: written out (`ok`), accepted but waiting in the
+ * send buffer (`buffered`: the caller may check `bufferedAmount` against its
+ * limits), or dropped because the socket is over the platform's hard limit.
+ */
+export type WsSendResult = "ok" | "buffered" | "dropped";
 
-/** One WebSocket connection, open from `open` to `close`. */
-export interface WsPort {
+/**
+ * One WebSocket connection as the engine holds it: an opaque handle that only
+ * the platform's `WsDriver` understands (for uWS, the uWS WebSocket object
+ * itself). A handle is valid from the engine's `openSocket` until the
+ * platform reports its close; the engine then drops it.
+ */
+export type WsHandle = object;
+
+/**
+ * Operations on WebSockets, one object per server rather than a wrapper per
+ * socket (a wrapper would cost ~50 bytes per idle connection). Every method
+ * is a no-op (or "dropped"/0) on a handle whose socket has closed.
+ */
+export interface WsDriver {
   /** Send one frame: a string as a text frame, bytes as a binary frame; `compress` when deflate is on. */
-  send(data: string | Uint8Array, compress?: boolean): WsSendResult;
+  send(ws: WsHandle, data: string | Uint8Array, compress?: boolean): WsSendResult;
   /** Send several frames in order, in one write where the platform can (cork). */
-  sendMany(frames: readonly (string | Uint8Array)[], compress?: boolean): WsSendResult;
+  sendMany(ws: WsHandle, frames: readonly (string | Uint8Array)[], compress?: boolean): WsSendResult;
   /** Bytes waiting in the socket's send buffer. */
-  bufferedAmount(): number;
-  /** Close: with a close frame (`code`, `reason`), or abruptly when `code` is 0. Idempotent. */
-  close(code: number, reason: string): void;
+  bufferedAmount(ws: WsHandle): number;
+  /**
+   * Close: with a close frame (`code`, `reason`), or abruptly when `code` is 0.
+   * Idempotent. The platform reports the close (synchronously, for uWS).
+   */
+  close(ws: WsHandle, code: number, reason: string): void;
   /** Join (`true`) or leave (`false`) a platform publish topic. */
-  topic(name: string, subscribe: boolean): void;
+  topic(ws: WsHandle, name: string, subscribe: boolean): void;
 }
 
 /** Server-wide platform services. */
 export interface EnginePlatform {
-  /** Send one frame to every WebSocket subscribed to `topic`. */
-  publish(topic: string, data: string | Uint8Array, compress?: boolean): void;
+  /** The operations on this platform's WebSockets. */
+  readonly ws: WsDriver;
+  /** Send one frame to every WebSocket subscribed to `topic`, except `skip` when given. */
+  publish(topic: string, data: string | Uint8Array, compress?: boolean, skip?: WsHandle | null): void;
   /** Stop accepting new TCP connections (close listen sockets). */
   stopListening(): void;
   /** After every session is closed: drop the remaining connections (idle keep-alives) so the port is free. */

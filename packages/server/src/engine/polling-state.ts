@@ -1,5 +1,6 @@
+import type { EngineCloseReason } from "@cometa/protocol";
 import type { TimerHandle } from "./clock.js";
-import type { HeaderPair, HttpExchange, WsPort } from "./platform.js";
+import type { HeaderPair, HttpExchange, WsHandle } from "./platform.js";
 
 /**
  * What only a polling session needs: its outgoing buffer, the parked GET,
@@ -20,9 +21,11 @@ export class PollingState {
   /** Topics joined while on polling (a WebSocket session keeps them in the platform). */
   topics: Set<string> | null = null;
   /** A WebSocket probing an upgrade, whether it sent `2probe`, and the upgrade deadline. */
-  probe: WsPort | null = null;
+  probe: WsHandle | null = null;
   probed = false;
   upgradeTimer: TimerHandle | null = null;
+  /** Why the server closed the session, while it lingers in `closing`. */
+  closeReason: EngineCloseReason | null = null;
 
   /** Queue one entry. */
   push(entry: string): void {

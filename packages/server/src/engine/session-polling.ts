@@ -1,4 +1,7 @@
+import type { EngineCloseReason } from "@cometa/protocol";
+import { LINGERING_REASONS } from "./close-reasons.js";
 import type { HeaderPair, HttpExchange } from "./platform.js";
+import type { PollingState } from "./polling-state.js";
 import type { EngineSession } from "./session.js";
 import { decodePollingPayload } from "./wire.js";
 
@@ -43,6 +46,47 @@ export function enqueuePolling(session: EngineSession, entries: readonly string[
   return true;
 }
 
+/**
+ * The server closes a polling session (the caller tells the Socket.IO layer).
+ * A parked GET takes what is buffered plus the close packet at once. Without
+ * one, a server-initiated close lingers in `closing` so the client still gets
+ * both: from its next GET, or, when it is mid-upgrade (it got `3probe` and
+ * stopped polling), on the WebSocket once its `5` arrives (as the reference
+ * drains its buffer before closing). Other closes end the session now.
+ */
+export function closePolling(session: EngineSession, polling: PollingState, reason: EngineCloseReason): void {
+  session.dropTopics(polling);
+  const lingers = LINGERING_REASONS.has(reason);
+  if (lingers && polling.probed) {
+    // Keep the probe and its upgradeTimeout: `completeUpgrade` flushes and closes, a failed
+    // upgrade (timeout, probe closed, wrong packet) ends the session.
+    linger(session, polling, reason);
+    return;
+  }
+  session.dropProbe();
+  if (polling.get !== null) {
+    polling.push("1");
+    flushPoll(session);
+    session.finish(reason);
+  } else if (lingers) {
+    // The client learns about the close from a later GET (or never, after closeTimeout):
+    // first what is still buffered, then the close packet in a response of its own.
+    linger(session, polling, reason);
+    const { clock, closeTimeout } = session.host.options;
+    session.host.wheel.schedule(session, clock.now() + closeTimeout);
+  } else {
+    session.finish(reason);
+  }
+}
+
+function linger(session: EngineSession, polling: PollingState, reason: EngineCloseReason): void {
+  // A slow consumer's backlog is what the limit protects memory from: drop it.
+  if (reason === "slow consumer") polling.drain();
+  polling.closeReason = reason;
+  session.setState("closing", reason);
+  session.host.retire(session);
+}
+
 /** Answer the parked GET with everything buffered. */
 export function flushPoll(session: EngineSession): void {
   endPoll(session, session.polling!.drain());
@@ -71,7 +115,7 @@ export function handlePoll(session: EngineSession, exchange: HttpExchange, cors:
       return;
     }
     endPoll(session, "1");
-    session.finish("forced close");
+    session.finish(polling.closeReason ?? "forced close");
     return;
   }
   if (polling.get !== null) {

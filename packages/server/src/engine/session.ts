@@ -1,17 +1,21 @@
 import type { EngineCloseReason, Frame } from "@cometa/protocol";
+import { WS_CLOSE_CODES } from "./close-reasons.js";
 import type { EngineConnection, HandshakeRequest, SendOptions } from "./engine-connection.js";
 import type { ResolvedEngineOptions } from "./engine-options.js";
-import type { WsPort } from "./platform.js";
+import { type KeptRequest, unpackRequest } from "./handshake-request.js";
+import type { WsDriver, WsHandle } from "./platform.js";
 import { PollingState } from "./polling-state.js";
-import { endPoll, enqueuePolling, flushPoll } from "./session-polling.js";
+import { closePolling, endPoll, enqueuePolling } from "./session-polling.js";
 import type { TimerWheel, WheelEntry } from "./timer-wheel.js";
 import { type InboundPacket, PacketKind, pollingMessage, wsMessage } from "./wire.js";
 
 /**
  * Session states. `upgrading`: a polling session with a WebSocket probe
  * attached. `closing`: closed for the Socket.IO layer, but a polling session
- * still waits (up to `closeTimeout`) for GETs to carry what was buffered and
- * then the close packet.
+ * still owes its client what was buffered and the close: it waits (up to
+ * `closeTimeout`) for GETs to carry them, or, when the close came while the
+ * client was switching to its probed WebSocket, (up to `upgradeTimeout`) for
+ * the upgrade to finish so they go out on the WebSocket.
  */
 export type SessionState = "open" | "upgrading" | "closing" | "closed";
 
@@ -30,6 +34,8 @@ export interface SessionStateContext {
 export interface SessionHost {
   readonly options: ResolvedEngineOptions;
   readonly wheel: TimerWheel<EngineSession>;
+  /** The platform's WebSocket operations (sessions hold handles, not wrappers). */
+  readonly ws: WsDriver;
   /** Drop the session from the registry. */
   forget(session: EngineSession): void;
   /** Move a closed polling session aside while it waits to deliver its close packet. */
@@ -38,32 +44,12 @@ export interface SessionHost {
   indexTopic(session: EngineSession, topic: string, add: boolean): void;
   /** State-change observer, or null. */
   readonly stateObserver: ((change: SessionStateContext) => void) | null;
+  /** Publish to `topic`'s subscribers except `sender` (see `EngineConnection.publish`). */
+  publishFrom(sender: EngineSession, topic: string, frames: readonly Frame[], options?: SendOptions): void;
 }
 
 const noop = (): void => {};
 const PING: readonly string[] = ["2"];
-
-/** Server-initiated closes that a polling client must be told about, even when no GET is parked. */
-const LINGERING_REASONS: ReadonlySet<EngineCloseReason> = new Set<EngineCloseReason>([
-  "forced close",
-  "forced server close",
-  "slow consumer",
-  "message too big",
-]);
-
-/** WebSocket close code per reason (0 = abrupt close, no close frame). */
-const WS_CLOSE_CODES: Readonly<Record<EngineCloseReason, number>> = {
-  "ping timeout": 1000,
-  "transport error": 1002,
-  "transport close": 1000,
-  "forced close": 1000,
-  "parse error": 1002,
-  "server shutting down": 1001,
-  "forced server close": 1000,
-  // The peer is not reading: a close frame would queue behind megabytes. Cut it.
-  "slow consumer": 0,
-  "message too big": 1009,
-};
 
 /**
  * One Engine.IO session (PROTOCOL.md §2): heartbeat, the transport it is on
@@ -81,27 +67,44 @@ const WS_CLOSE_CODES: Readonly<Record<EngineCloseReason, number>> = {
 export class EngineSession implements EngineConnection, WheelEntry {
   transport: "polling" | "websocket";
   state: SessionState = "open";
-  onMessage: (frame: Frame) => void = noop;
-  onClose: (reason: EngineCloseReason, description?: string) => void = noop;
+  onMessage: (this: EngineConnection, frame: Frame) => void = noop;
+  onClose: (this: EngineConnection, reason: EngineCloseReason, description?: string) => void = noop;
+  owner: unknown = null;
   /** The WebSocket carrying the session (transport "websocket"); null once closed. */
-  ws: WsPort | null;
+  ws: WsHandle | null;
   /** Polling transport state; null for WebSocket sessions and after an upgrade. */
   polling: PollingState | null;
-  /** Heartbeat: when the awaited pong is due (clock ms), or 0 while waiting to send the next ping. */
+  /**
+   * Heartbeat: the wheel tick by which the awaited pong must arrive, or 0 while
+   * waiting to send the next ping. Ticks, not ms: a small integer stays unboxed.
+   */
   pongDeadline = 0;
   wheelDue = 0;
   wheelPrev: WheelEntry | null = null;
   wheelNext: WheelEntry | null = null;
 
+  /** The opening request, packed until first read (see `KeptRequest`). */
+  private kept: KeptRequest;
+
   constructor(
     readonly id: string,
-    readonly request: HandshakeRequest,
+    request: KeptRequest,
     readonly host: SessionHost,
-    ws: WsPort | null,
+    ws: WsHandle | null,
   ) {
+    this.kept = request;
     this.ws = ws;
     this.transport = ws === null ? "polling" : "websocket";
     this.polling = ws === null ? new PollingState() : null;
+  }
+
+  /** The request that opened the session; unpacked (once) on first access. */
+  get request(): HandshakeRequest {
+    const kept = this.kept;
+    if (typeof kept !== "string") return kept;
+    const request = unpackRequest(kept);
+    this.kept = request;
+    return request;
   }
 
   /** Start the heartbeat: first ping `pingInterval` after the open packet. */
@@ -113,13 +116,17 @@ export class EngineSession implements EngineConnection, WheelEntry {
     if (this.state === "closing" || this.state === "closed" || frames.length === 0) return false;
     const ws = this.ws;
     if (ws === null) return enqueuePolling(this, frames.map(pollingMessage), options?.volatile === true);
+    const driver = this.host.ws;
     const { maxBackpressure, backpressureHardLimit, perMessageDeflate } = this.host.options;
-    if (options?.volatile && ws.bufferedAmount() > maxBackpressure) return false;
+    if (options?.volatile && driver.bufferedAmount(ws) > maxBackpressure) return false;
     // Deflate only when enabled server-wide, and unless this send opted out.
     const compress = perMessageDeflate && options?.compress !== false;
     const result =
-      frames.length === 1 ? ws.send(wsMessage(frames[0]!), compress) : ws.sendMany(frames.map(wsMessage), compress);
-    if (result === "dropped" || ws.bufferedAmount() > backpressureHardLimit) {
+      frames.length === 1
+        ? driver.send(ws, wsMessage(frames[0]!), compress)
+        : driver.sendMany(ws, frames.map(wsMessage), compress);
+    // Only a send that had to buffer can have pushed the socket past the hard limit.
+    if (result === "dropped" || (result === "buffered" && driver.bufferedAmount(ws) > backpressureHardLimit)) {
       this.close("slow consumer");
       return false;
     }
@@ -134,27 +141,19 @@ export class EngineSession implements EngineConnection, WheelEntry {
       const ws = this.ws;
       this.finish(reason);
       // Null when the peer closed the socket (see `onTransportClosed`).
-      if (ws !== null) ws.close(WS_CLOSE_CODES[reason], reason);
+      if (ws !== null) this.host.ws.close(ws, WS_CLOSE_CODES[reason], reason);
     } else {
-      this.dropProbe();
-      this.dropTopics(polling);
-      if (polling.get !== null) {
-        polling.push("1");
-        flushPoll(this);
-        this.finish(reason);
-      } else if (LINGERING_REASONS.has(reason)) {
-        // The client learns about the close from a later GET (or never, after closeTimeout):
-        // first what is still buffered, then the close packet in a response of its own.
-        // A slow consumer's backlog is what the limit protects memory from: drop it.
-        if (reason === "slow consumer") polling.drain();
-        this.setState("closing", reason);
-        this.host.retire(this);
-        this.host.wheel.schedule(this, this.host.options.clock.now() + this.host.options.closeTimeout);
-      } else {
-        this.finish(reason);
-      }
+      closePolling(this, polling, reason);
     }
     this.onClose(reason);
+  }
+
+  /**
+   * Deliver `frames` to every session subscribed to `topic` except this one,
+   * encoded once (what `socket.broadcast.to(room).emit` needs).
+   */
+  publish(topic: string, frames: readonly Frame[], options?: SendOptions): void {
+    this.host.publishFrom(this, topic, frames, options);
   }
 
   subscribe(topic: string): void {
@@ -172,28 +171,29 @@ export class EngineSession implements EngineConnection, WheelEntry {
    */
   onTimer(now: number): void {
     if (this.state === "closing") {
-      this.finish("forced close");
+      this.finish(this.polling?.closeReason ?? "forced close");
       return;
     }
     const { pingInterval, pingTimeout, backpressureHardLimit } = this.host.options;
     const ws = this.ws;
     // Publishes skip a subscriber over the hard limit (platform rule) without telling us: check here.
-    if (ws !== null && ws.bufferedAmount() > backpressureHardLimit) {
+    if (ws !== null && this.host.ws.bufferedAmount(ws) > backpressureHardLimit) {
       this.close("slow consumer");
       return;
     }
+    const wheel = this.host.wheel;
     if (this.pongDeadline !== 0) {
-      if (now >= this.pongDeadline) {
+      if (wheel.tickAt(now) >= this.pongDeadline) {
         this.close("ping timeout");
         return;
       }
-      this.host.wheel.schedule(this, Math.min(this.pongDeadline, now + pingInterval));
+      wheel.scheduleTick(this, Math.min(this.pongDeadline, wheel.dueTick(now + pingInterval)));
       return;
     }
-    this.pongDeadline = now + pingTimeout;
-    this.host.wheel.schedule(this, Math.min(this.pongDeadline, now + pingInterval));
+    this.pongDeadline = wheel.dueTick(now + pingTimeout);
+    wheel.scheduleTick(this, Math.min(this.pongDeadline, wheel.dueTick(now + pingInterval)));
     if (ws === null) enqueuePolling(this, PING, false);
-    else if (ws.send("2") === "dropped") this.close("slow consumer");
+    else if (this.host.ws.send(ws, "2") === "dropped") this.close("slow consumer");
   }
 
   /** One packet from the client, on the session's own transport. */
@@ -239,6 +239,7 @@ export class EngineSession implements EngineConnection, WheelEntry {
   /** Final step of every close: no timers, no registry entry, no transport references. */
   finish(reason: EngineCloseReason): void {
     this.host.wheel.cancel(this);
+    this.dropProbe();
     if (this.polling?.get) endPoll(this, "1");
     this.polling = null;
     this.ws = null;
@@ -258,10 +259,11 @@ export class EngineSession implements EngineConnection, WheelEntry {
     if (probe === null) return;
     polling.probe = null;
     polling.probed = false;
-    probe.close(1000, "upgrade aborted");
+    this.host.ws.close(probe, 1000, "upgrade aborted");
   }
 
-  private dropTopics(polling: PollingState): void {
+  /** Leave every topic joined while on polling (the polling index forgets the session). */
+  dropTopics(polling: PollingState): void {
     if (polling.topics === null) return;
     for (const topic of polling.topics) this.host.indexTopic(this, topic, false);
     polling.topics = null;
@@ -271,7 +273,7 @@ export class EngineSession implements EngineConnection, WheelEntry {
     if (this.state === "closing" || this.state === "closed") return;
     const polling = this.polling;
     if (polling === null) {
-      this.ws?.topic(topic, add);
+      if (this.ws !== null) this.host.ws.topic(this.ws, topic, add);
       return;
     }
     if (add) {

@@ -6,7 +6,11 @@ import type { Clock, TimerHandle } from "./clock.js";
  * no Set entry per session.
  */
 export interface WheelEntry {
-  /** Due time in clock ms; meaningful only while linked. */
+  /**
+   * Due tick (see `TimerWheel.dueTick`); meaningful only while linked. A tick
+   * count, not clock ms, so it stays a small integer (a V8 Smi, stored in the
+   * object itself) instead of a boxed double per entry.
+   */
   wheelDue: number;
   wheelPrev: WheelEntry | null;
   wheelNext: WheelEntry | null;
@@ -19,6 +23,10 @@ const SLOTS = 512;
  * deadline lives here, so 100 000 idle sessions cost one timer, not 100 000.
  * Precision is `resolution` ms (a deadline fires up to one tick late, never
  * early). The timer runs only while entries are scheduled.
+ *
+ * Time inside the wheel is counted in ticks since the wheel was made, so due
+ * times stay small integers for as long as a server runs (at the default
+ * 1 s resolution, 68 years before they leave the Smi range).
  *
  * @example
  * ```ts
@@ -34,6 +42,8 @@ export class TimerWheel<T extends WheelEntry> {
   private tick: number;
   private handle: TimerHandle | null = null;
   private readonly onTickBound = () => this.onTick();
+  /** Clock ms of tick 0. */
+  private readonly origin: number;
 
   constructor(
     private readonly clock: Clock,
@@ -46,7 +56,18 @@ export class TimerWheel<T extends WheelEntry> {
       head.wheelNext = head;
       this.slots.push(head);
     }
-    this.tick = Math.floor(clock.now() / resolution);
+    this.origin = clock.now();
+    this.tick = 0;
+  }
+
+  /** The first tick at or after clock time `ms`: an entry due then never fires before `ms`. */
+  dueTick(ms: number): number {
+    return Math.ceil((ms - this.origin) / this.resolution);
+  }
+
+  /** The tick clock time `ms` falls in: every deadline whose `dueTick` is at most this has passed. */
+  tickAt(ms: number): number {
+    return Math.floor((ms - this.origin) / this.resolution);
   }
 
   /** Number of scheduled entries. */
@@ -56,11 +77,16 @@ export class TimerWheel<T extends WheelEntry> {
 
   /** (Re)schedule `entry` to expire at `due` (clock ms). */
   schedule(entry: T, due: number): void {
+    this.scheduleTick(entry, this.dueTick(due));
+  }
+
+  /** (Re)schedule `entry` to expire at tick `dueTick` (from `dueTick()`). */
+  scheduleTick(entry: T, dueTick: number): void {
     if (entry.wheelNext !== null) this.unlink(entry);
-    entry.wheelDue = due;
     // Never place an entry in a slot already passed this revolution: it would wait a full turn.
-    const dueTick = Math.max(Math.ceil(due / this.resolution), this.tick + 1);
-    const head = this.slots[dueTick % SLOTS]!;
+    const due = Math.max(dueTick, this.tick + 1);
+    entry.wheelDue = due;
+    const head = this.slots[due % SLOTS]!;
     const last = head.wheelPrev!;
     entry.wheelPrev = last;
     entry.wheelNext = head;
@@ -104,7 +130,7 @@ export class TimerWheel<T extends WheelEntry> {
   private start(): void {
     if (this.handle !== null) return;
     // Resynchronise after an idle period so catch-up does not walk stale slots.
-    this.tick = Math.max(this.tick, Math.floor(this.clock.now() / this.resolution));
+    this.tick = Math.max(this.tick, this.tickAt(this.clock.now()));
     this.handle = this.clock.setTimeout(this.onTickBound, this.resolution);
   }
 
@@ -116,24 +142,23 @@ export class TimerWheel<T extends WheelEntry> {
 
   private onTick(): void {
     this.handle = null;
-    const now = this.clock.now();
-    const target = Math.floor(now / this.resolution);
+    const target = this.tickAt(this.clock.now());
     // Catch up on every slot passed (the event loop may have stalled), but at most one revolution.
     let from = this.tick + 1;
     if (target - from >= SLOTS) from = target - SLOTS + 1;
     for (let t = from; t <= target; t++) {
       this.tick = t;
-      this.expireSlot(this.slots[t % SLOTS]!, now);
+      this.expireSlot(this.slots[t % SLOTS]!, target);
     }
     this.tick = Math.max(this.tick, target);
     if (this.count > 0 && this.handle === null) this.handle = this.clock.setTimeout(this.onTickBound, this.resolution);
   }
 
-  private expireSlot(head: WheelEntry, now: number): void {
+  private expireSlot(head: WheelEntry, target: number): void {
     let e = head.wheelNext!;
     while (e !== head) {
       const next = e.wheelNext!;
-      if (e.wheelDue <= now) {
+      if (e.wheelDue <= target) {
         this.unlink(e);
         // The callback may reschedule `e` (into another slot) or cancel others:
         // `next` stays valid unless it was unlinked, which the check below catches.

@@ -1,5 +1,5 @@
 import { CometaError } from "@cometa/protocol";
-import type { HttpRequest, HttpResponse, us_socket_context_t, WebSocket } from "uWebSockets.js";
+import type { HttpRequest, HttpResponse, us_socket_context_t } from "uWebSockets.js";
 import { Engine, type UpgradeDecision } from "../engine/engine.js";
 import type { EngineServer } from "../engine/engine-connection.js";
 import { type EngineOptions, type ResolvedEngineOptions, resolveEngineOptions } from "../engine/engine-options.js";
@@ -7,7 +7,7 @@ import type { EnginePlatform } from "../engine/platform.js";
 import { copyRequest, UwsHttpExchange } from "./http-exchange.js";
 import { loadUws } from "./load-uws.js";
 import { closeListeners, closeOwnedConnections, type UwsApp } from "./uws-app.js";
-import { UwsSocket, type UwsUserData } from "./uws-socket.js";
+import { publishSkipping, type UwsUserData, type UwsWebSocket, uwsDriver } from "./ws-driver.js";
 
 /**
  * Register the Engine.IO endpoint (`options.path`, HTTP long-polling and
@@ -45,7 +45,10 @@ export function attachEngine(app: UwsApp, options: ResolvedEngineOptions): Engin
   paths.add(options.path);
   const uws = loadUws({ allowFallback: true });
   const platform: EnginePlatform = {
-    publish: (topic, data, compress) => {
+    ws: uwsDriver,
+    publish: (topic, data, compress, skip) => {
+      // uWS leaves the publishing socket out natively.
+      if (skip != null && publishSkipping(skip, topic, data, compress === true)) return;
       app.publish(topic, data, typeof data !== "string", compress === true);
     },
     stopListening: () => closeListeners(app),
@@ -64,15 +67,15 @@ export function attachEngine(app: UwsApp, options: ResolvedEngineOptions): Engin
     sendPingsAutomatically: false,
     upgrade: (res, req, context) => onUpgrade(engine, options, res, req, context),
     open: (ws) => {
-      const port = ws.getUserData().port;
-      port.ws = ws;
-      const ticket = port.ticket!;
-      port.ticket = null;
-      port.session = engine.openSocket(port, ticket);
+      // getUserData() is the socket itself: the upgrade's user data was copied onto it.
+      const data = ws.getUserData();
+      const ticket = data.ticket!;
+      data.ticket = null;
+      data.session = engine.openSocket(ws, ticket);
     },
     message: (ws, message, isBinary) => {
-      const port = ws.getUserData().port;
-      if (port.session !== null) engine.socketMessage(port.session, port, message, isBinary);
+      const session = ws.getUserData().session;
+      if (session !== null) engine.socketMessage(session, ws, message, isBinary);
     },
     close: (ws) => onClose(engine, ws),
   });
@@ -101,25 +104,27 @@ function onUpgrade(
 ): void {
   // Everything from `req` is copied now: it is gone after this function returns.
   const request = copyRequest(req, res);
-  let aborted = false;
-  // Registered first, so an exception below can never leave uWS with an
-  // unanswered request and no abort handler (which aborts the process).
-  res.onAborted(() => {
-    aborted = true;
-  });
   let decision: UpgradeDecision | Promise<UpgradeDecision>;
   try {
     decision = engine.checkUpgrade(request);
+    if (!(decision instanceof Promise)) {
+      // Answered (upgraded or refused) before returning: no abort handler, no closure.
+      applyUpgrade(res, decision, request.headers, options, context);
+      return;
+    }
   } catch (error) {
-    res.writeStatus("500 Internal Server Error").end("", true);
+    // A bug or a throwing user hook: answer, so uWS never sees a request left without a
+    // response or an abort handler (it would abort the process), then let the error surface.
+    answerServerError(res);
     throw error;
   }
-  if (!(decision instanceof Promise)) {
-    applyUpgrade(res, decision, request.headers, options, context);
-    return;
-  }
+  // An async allowRequest: uWS requires an abort handler before the handler returns.
+  const pending = { aborted: false };
+  res.onAborted(() => {
+    pending.aborted = true;
+  });
   decision.then((d) => {
-    if (aborted) return;
+    if (pending.aborted) return;
     res.cork(() => applyUpgrade(res, d, request.headers, options, context));
   });
 }
@@ -142,7 +147,8 @@ function applyUpgrade(
     res.writeStatus("101 Switching Protocols");
     for (const [name, value] of decision.headers) res.writeHeader(name, value);
   }
-  const userData: UwsUserData = { port: new UwsSocket(decision.ticket) };
+  // Same property order for every socket: one hidden class for all of them.
+  const userData: UwsUserData = { ticket: decision.ticket, session: null, closed: false };
   res.upgrade(
     userData,
     headers["sec-websocket-key"]!,
@@ -152,6 +158,15 @@ function applyUpgrade(
   );
 }
 
+/** 500 with the connection closed, unless the response is already gone (upgraded or ended). */
+function answerServerError(res: HttpResponse): void {
+  try {
+    res.writeStatus("500 Internal Server Error").end("", true);
+  } catch {
+    // Already answered: nothing left to do.
+  }
+}
+
 /** Engine.IO uses no subprotocol; like `ws`, accept the client's first one so its handshake succeeds. */
 function firstProtocol(header: string | undefined): string {
   if (!header) return "";
@@ -159,10 +174,11 @@ function firstProtocol(header: string | undefined): string {
   return (comma === -1 ? header : header.slice(0, comma)).trim();
 }
 
-function onClose(engine: Engine, ws: WebSocket<UwsUserData>): void {
-  const port = ws.getUserData().port;
-  const session = port.session;
-  port.ws = null;
-  port.session = null;
-  if (session !== null) engine.socketClosed(session, port);
+function onClose(engine: Engine, ws: UwsWebSocket): void {
+  const data = ws.getUserData();
+  const session = data.session;
+  data.closed = true;
+  data.session = null;
+  data.ticket = null;
+  if (session !== null) engine.socketClosed(session, ws);
 }

@@ -1,3 +1,4 @@
+import { createServer } from "node:net";
 import { CometaError } from "@cometa/protocol";
 import type { ListenOptions, TemplatedApp, us_listen_socket } from "uWebSockets.js";
 import { type LoadUwsOptions, loadUws } from "./load-uws.js";
@@ -50,10 +51,44 @@ export function createUwsApp(options?: LoadUwsOptions): UwsApp {
  * Bind `app` to `port` (0 for any free port) on `host` (default: all
  * interfaces). Resolves with the real port; rejects with `ListenError`
  * (code `LISTEN_FAILED`) when the port is taken or the host invalid.
- * The port is exclusive (no SO_REUSEPORT sharing). An explicit port can be
- * bound again right after a shutdown; a port-0 one may stay in TIME_WAIT.
+ * The port is exclusive (no SO_REUSEPORT sharing) and reusable: after a
+ * shutdown, a new server can bind the same port at once, even while the old
+ * connections linger in FIN-WAIT or TIME-WAIT.
  */
-export function listen(app: UwsApp, port: number, host?: string): Promise<ListenHandle> {
+export async function listen(app: UwsApp, port: number, host?: string): Promise<ListenHandle> {
+  if (port !== 0) return bind(app, port, host);
+  // uSockets sets SO_REUSEADDR only on explicit ports, and accepted sockets inherit the
+  // listener's flag: a port-0 listener's closed connections would block rebinding its port
+  // for up to a minute. So choose the free port first and bind it explicitly; retry if
+  // another process takes it in between.
+  for (let attempt = 1; ; attempt++) {
+    const free = await freePort(host);
+    try {
+      return await bind(app, free, host);
+    } catch (error) {
+      if (attempt === FREE_PORT_ATTEMPTS) throw error;
+    }
+  }
+}
+
+const FREE_PORT_ATTEMPTS = 5;
+
+/** A port the OS considers free on `host` right now (bound and released at once). */
+function freePort(host: string | undefined): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.once("error", (error) =>
+      reject(new ListenError("LISTEN_FAILED", `cannot listen on ${host ?? "*"}:0`, { cause: error })),
+    );
+    probe.listen({ port: 0, host, exclusive: true }, () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0));
+    });
+  });
+}
+
+function bind(app: UwsApp, port: number, host: string | undefined): Promise<ListenHandle> {
   const uws = loadUws({ allowFallback: true });
   return new Promise((resolve, reject) => {
     const onListen = (socket: us_listen_socket | false) => {

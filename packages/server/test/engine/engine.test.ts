@@ -86,8 +86,8 @@ describe("Engine (fake platform)", () => {
     const getA = f.poll(a.id);
     f.engine.publish("t", ["x", new Uint8Array([2])]);
     expect(f.platform.published).toEqual([
-      { topic: "t", data: "4x" },
-      { topic: "t", data: new Uint8Array([2]) },
+      { topic: "t", data: "4x", skip: null },
+      { topic: "t", data: new Uint8Array([2]), skip: null },
     ]);
     expect(getA.body).toBe("4x\x1ebAg==");
     const bPolling = (b as EngineSession).polling!;
@@ -95,6 +95,24 @@ describe("Engine (fake platform)", () => {
     // The same string objects: encoded once, not per subscriber.
     f.engine.publish("t", ["shared"]);
     expect((a as EngineSession).polling!.buffer[0]).toBe(bPolling.buffer[2]);
+  });
+
+  it("publishes from a connection to everyone but it: the platform skips a WebSocket sender", () => {
+    const f = fakeEngine();
+    const { conn: wsConn, port } = f.openWs();
+    const a = f.openPolling();
+    const b = f.openPolling();
+    for (const conn of [wsConn, a, b]) conn.subscribe("t");
+    wsConn.publish!("t", ["from ws"]);
+    expect(f.platform.published).toEqual([{ topic: "t", data: "4from ws", skip: port }]);
+    a.publish!("t", ["from a"]);
+    expect(f.platform.published[1]).toEqual({ topic: "t", data: "4from a", skip: null });
+    expect((a as EngineSession).polling!.buffer).toEqual(["4from ws"]);
+    expect((b as EngineSession).polling!.buffer).toEqual(["4from ws", "4from a"]);
+    // A sole polling subscriber publishing: nothing to queue for anyone.
+    b.unsubscribe("t");
+    a.publish!("t", ["alone"]);
+    expect((a as EngineSession).polling!.buffer).toEqual(["4from ws"]);
   });
 
   it("close() stops listening, closes every session, drops connections, then refuses", async () => {

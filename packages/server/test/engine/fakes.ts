@@ -7,7 +7,8 @@ import type {
   EngineRequest,
   HeaderPair,
   HttpExchange,
-  WsPort,
+  WsDriver,
+  WsHandle,
   WsSendResult,
 } from "../../src/engine/platform.js";
 import { parseQuery } from "../../src/engine/request-fields.js";
@@ -93,8 +94,8 @@ export class FakeExchange implements HttpExchange {
   }
 }
 
-/** A WebSocket port that records frames. */
-export class FakeWsPort implements WsPort {
+/** A WebSocket (a handle for `fakeWsDriver`) that records frames. */
+export class FakeWsPort {
   readonly sent: (string | Uint8Array)[] = [];
   readonly topics = new Set<string>();
   closed: { code: number; reason: string } | null = null;
@@ -105,12 +106,12 @@ export class FakeWsPort implements WsPort {
   send(data: string | Uint8Array): WsSendResult {
     if (this.closed) return "dropped";
     this.sent.push(data);
-    return "ok";
+    return this.buffered > 0 ? "buffered" : "ok";
   }
 
   sendMany(frames: readonly (string | Uint8Array)[]): WsSendResult {
     for (const f of frames) this.send(f);
-    return "ok";
+    return this.closed ? "dropped" : this.buffered > 0 ? "buffered" : "ok";
   }
 
   bufferedAmount(): number {
@@ -129,13 +130,28 @@ export class FakeWsPort implements WsPort {
   }
 }
 
+/** The driver of `FakeWsPort` handles: each call goes to the port's own method. */
+export const fakeWsDriver: WsDriver = {
+  send: (ws, data) => port(ws).send(data),
+  sendMany: (ws, frames) => port(ws).sendMany(frames),
+  bufferedAmount: (ws) => port(ws).bufferedAmount(),
+  close: (ws, code, reason) => port(ws).close(code, reason),
+  topic: (ws, name, subscribe) => port(ws).topic(name, subscribe),
+};
+
+function port(ws: WsHandle): FakeWsPort {
+  if (!(ws instanceof FakeWsPort)) throw new TypeError("not a FakeWsPort");
+  return ws;
+}
+
 /** Records platform calls. */
 export class FakePlatform implements EnginePlatform {
-  readonly published: { topic: string; data: string | Uint8Array }[] = [];
+  readonly ws = fakeWsDriver;
+  readonly published: { topic: string; data: string | Uint8Array; skip: WsHandle | null }[] = [];
   stopped = false;
   dropped = false;
-  publish(topic: string, data: string | Uint8Array): void {
-    this.published.push({ topic, data });
+  publish(topic: string, data: string | Uint8Array, _compress?: boolean, skip?: WsHandle | null): void {
+    this.published.push({ topic, data, skip: skip ?? null });
   }
   stopListening(): void {
     this.stopped = true;

@@ -118,4 +118,24 @@ describe("TimerWheel", () => {
     clock.advance(100);
     expect(fired).toEqual([{ name: "a", at: 150 }]);
   });
+
+  it("stores due times as small integers counted from its creation, whatever the clock reads", () => {
+    const clock = new FakeClock();
+    // A clock that has run for years, with a fractional reading (like performance.now()).
+    clock.advance(4e11 + 0.375);
+    const fired: number[] = [];
+    const wheel = new TimerWheel<Entry>(clock, 1000, () => fired.push(clock.now()));
+    const a = entry("a");
+    wheel.schedule(a, clock.now() + 25_000.5);
+    // Ticks since creation: a V8 small integer, stored in the entry itself, not a boxed double.
+    expect(a.wheelDue).toBe(26);
+    expect(wheel.dueTick(clock.now() + 25_000.5)).toBe(26);
+    expect(wheel.tickAt(clock.now() + 25_999)).toBe(25);
+    clock.advance(25_000);
+    expect(fired).toEqual([]);
+    clock.advance(1000);
+    expect(fired).toHaveLength(1);
+    expect(fired[0]! - 4e11).toBeGreaterThanOrEqual(25_000.5);
+  });
 });
+

@@ -18,6 +18,26 @@ import {
 
 const run = promisify(execFile);
 
+/** A raw keep-alive TCP connection to 127.0.0.1:`port`. */
+interface RawConnection {
+  send(data: string): void;
+  /** Everything received so far (latin1). */
+  received(): string;
+  /** Resolves when the server closed the connection. */
+  readonly closed: Promise<void>;
+}
+
+function rawConnection(port: number): RawConnection {
+  const socket = connect(port, "127.0.0.1");
+  let data = "";
+  socket.on("data", (chunk) => {
+    data += chunk.toString("latin1");
+  });
+  socket.on("error", () => {});
+  const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+  return { send: (text) => socket.write(text), received: () => data, closed };
+}
+
 describe("graceful close", () => {
   let h: EngineHarness | undefined;
   afterEach(async () => {
@@ -26,10 +46,7 @@ describe("graceful close", () => {
   });
 
   it("closes every session with `server shutting down`, stops accepting and frees the port", async () => {
-    // A free port, bound explicitly (port-0 listeners get no SO_REUSEADDR from uSockets).
-    const probe = await listen(createUwsApp(), 0, "127.0.0.1");
-    probe.close();
-    h = await startEngine({ listenPort: probe.port });
+    h = await startEngine();
     const { socket } = await wsHandshake(h);
     const { sid } = await pollingHandshake(h);
     const pending = fetch(h.url(pollQuery(sid)));
@@ -48,6 +65,37 @@ describe("graceful close", () => {
     // The port is free: a new server can bind it.
     const app = createUwsApp();
     const again = await listen(app, port, "127.0.0.1");
+    expect(again.port).toBe(port);
+    again.close();
+  });
+
+  it("frees a port-0 port for a new server at once, with polling clients and keep-alive connections", async () => {
+    h = await startEngine();
+    const port = h.port;
+    // Parked GETs and a kept-alive connection that went idle after its handshake, on raw sockets
+    // so the test sees exactly when the server drops each one.
+    const parkedGets: RawConnection[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { sid } = await pollingHandshake(h);
+      const raw = rawConnection(port);
+      raw.send(`GET /socket.io/?${pollQuery(sid)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      parkedGets.push(raw);
+    }
+    for (const conn of h.connections) await parked(conn);
+    const idle = rawConnection(port);
+    idle.send("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n\r\n");
+    await expect.poll(() => idle.received()).toContain("0{");
+    const { socket } = await wsHandshake(h);
+    await h.engine.close();
+    // Every connection is closed by the server: nothing keeps the old port busy but the kernel.
+    for (const raw of parkedGets) {
+      await raw.closed;
+      expect(raw.received()).toMatch(/\r\n\r\n1$/);
+    }
+    await idle.closed;
+    expect(await socket.closed).toMatchObject({ code: 1001 });
+    // The old connections may sit in FIN-WAIT/TIME-WAIT: the port is still reusable.
+    const again = await listen(createUwsApp(), port, "127.0.0.1");
     expect(again.port).toBe(port);
     again.close();
   });

@@ -151,6 +151,23 @@ describe("upgrade", () => {
     expect(await socket.next()).toBe("4after");
   });
 
+  it("drains on the WebSocket when the server closes after 3probe: queued packets, then the close", async () => {
+    h = await startEngine();
+    const { sid } = await pollingHandshake(h);
+    const conn = h.connections[0]!;
+    const socket = await probeSocket(sid);
+    await probe(socket);
+    // The client has stopped polling for the switch: only the WebSocket can still reach it.
+    conn.send(["bye", new Uint8Array([9])]);
+    conn.close();
+    expect(await h.nextClose()).toMatchObject({ reason: "forced close" });
+    socket.ws.send("5");
+    expect([await socket.next(), await socket.next()]).toEqual(["4bye", Buffer.from([9])]);
+    expect(await socket.closed).toEqual({ code: 1000, reason: "forced close" });
+    expect(h.engine.clientsCount).toBe(0);
+    expect(await (await get(sid)).json()).toEqual({ code: 1, message: "Session ID unknown" });
+  });
+
   it("keeps the heartbeat running through the upgrade", async () => {
     h = await startEngine({ pingInterval: 50, pingTimeout: 1000 });
     const { sid } = await pollingHandshake(h);
