@@ -159,10 +159,10 @@ describe("cluster adapter over the in-memory backplane", () => {
     await expect(a!.server.io.sockets.adapter.serverCount()).resolves.toBe(2);
 
     muted.add((c!.server.io.sockets.adapter as ClusterAdapter).uid);
-    a!.server.clock.advance(10_000);
+    a!.server.clock.advance(9_000);
     await settle();
-    await expect(a!.server.io.sockets.adapter.serverCount()).resolves.toBe(2); // not yet: seen 10 s ago
-    a!.server.clock.advance(5_000);
+    await expect(a!.server.io.sockets.adapter.serverCount()).resolves.toBe(2); // not yet: seen 9 s ago
+    a!.server.clock.advance(1_000); // two heartbeat intervals of silence
     await settle();
     await expect(a!.server.io.sockets.adapter.serverCount()).resolves.toBe(1);
   });

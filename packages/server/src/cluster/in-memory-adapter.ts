@@ -46,6 +46,7 @@ export class InMemoryAdapter extends Emitter implements Adapter {
       if (members === undefined) {
         members = new Set();
         this.rooms.set(room, members);
+        this.onRoomCreated(room);
         this.notify("create-room", room);
       }
       if (members.has(id)) continue;
@@ -139,8 +140,19 @@ export class InMemoryAdapter extends Emitter implements Adapter {
     this.notify("leave-room", room, id);
     if (members.size === 0) {
       this.rooms.delete(room);
+      this.onRoomDeleted(room);
       this.notify("delete-room", room);
     }
+  }
+
+  /** Hook for subclasses: `room` got its first local member (a cluster adapter subscribes to it). */
+  protected onRoomCreated(room: Room): void {
+    void room;
+  }
+
+  /** Hook for subclasses: `room` lost its last local member. */
+  protected onRoomDeleted(room: Room): void {
+    void room;
   }
 
   private notify(event: AdapterEvent, room: Room, id?: SocketId): void {

@@ -21,8 +21,15 @@ export type {
   SocketDetails,
   SocketId,
 } from "./adapter.js";
-export type { Backplane } from "./backplane.js";
-export { ClusterAdapter, type ClusterAdapterOptions, createClusterAdapter } from "./cluster-adapter.js";
+export type { Backplane, BackplaneStatus } from "./backplane.js";
+export { ClusterAdapter, createClusterAdapter } from "./cluster-adapter.js";
+export type {
+  ClusterAdapterEvents,
+  ClusterAdapterOptions,
+  FetchSocketsResult,
+  PartialResponseContext,
+} from "./cluster-adapter-options.js";
+export { ClusterError, type ClusterErrorCode } from "./cluster-error.js";
 export {
   type ClusterMessage,
   type ClusterMessageData,
@@ -31,6 +38,9 @@ export {
   toWireOptions,
   type WireBroadcastOptions,
 } from "./cluster-message.js";
+export type { CollectedAnswers } from "./cluster-requests.js";
 export { InMemoryAdapter } from "./in-memory-adapter.js";
-export { createMemoryBackplane } from "./memory-backplane.js";
+export { createMemoryBackplane, type MemoryBackplane } from "./memory-backplane.js";
+export { markPartial, missingNodes } from "./partial-answer.js";
 export { type RemoteSocket, RemoteSocketProxy } from "./remote-socket.js";
+export { broadcastRoute, isRoutableRoom } from "./room-routing.js";
