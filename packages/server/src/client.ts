@@ -1,5 +1,5 @@
 import { type Codec, type EngineCloseReason, type Frame, type Packet, PacketType, ProtocolError } from "@cometa/protocol";
-import type { TimerHandle } from "./clock.js";
+import type { Deadline, DeadlineTarget } from "./connect-deadlines.js";
 import type { EngineConnection } from "./engine/engine-connection.js";
 import { connectErrorData } from "./namespace.js";
 import type { Server } from "./server.js";
@@ -24,9 +24,12 @@ type AnyServer = Server<any, any, any, any>;
  * - no namespace joined within `connectTimeout` closes it.
  *
  * The first socket is kept in a field and a map is created only for a second
- * namespace: most connections join one.
+ * namespace: most connections join one. A CONNECT to an existing namespace
+ * without middlewares is accepted synchronously, with no closure or promise;
+ * the connect timeout is a node in the server's shared deadline list, not a
+ * timer per connection.
  */
-export class Client {
+export class Client implements DeadlineTarget {
   /** The connection's codec; with `codec: "auto"`, set from the first frame. */
   codec: Codec | undefined;
   /** True once the connection is closed or closing: sockets then skip topic bookkeeping. */
@@ -34,9 +37,10 @@ export class Client {
   private decoder: ReturnType<Codec["createDecoder"]> | undefined;
   private first: AnySocket | undefined = undefined;
   private rest: Map<string, AnySocket> | undefined = undefined;
-  /** Namespaces whose CONNECT is being processed (async middlewares, dynamic namespace checks). */
+  /** Namespaces whose CONNECT is being processed (middlewares, dynamic namespace checks). */
   private pending: Set<string> | undefined = undefined;
-  private connectTimer: TimerHandle | undefined;
+  /** Until the first namespace is joined: closes the connection at `connectTimeout`. */
+  private deadline: Deadline | undefined;
 
   constructor(
     readonly server: AnyServer,
@@ -46,7 +50,7 @@ export class Client {
     this.decoder = this.codec?.createDecoder();
     conn.onMessage = (frame) => this.onMessage(frame);
     conn.onClose = (reason, description) => this.onClose(reason, description);
-    this.connectTimer = server.clock.setTimeout(() => this.onConnectTimeout(), server.options.connectTimeout);
+    this.deadline = server._connectDeadlines.add(this);
   }
 
   /** Whether the connection is closed. */
@@ -79,6 +83,34 @@ export class Client {
   disconnectAll(): void {
     for (const socket of this.allSockets()) socket.disconnect();
     this.close("forced server close");
+  }
+
+  /** @internal A namespace's middlewares started on a CONNECT for `name`. */
+  _pend(name: string): void {
+    if (this.pending === undefined) this.pending = new Set();
+    this.pending.add(name);
+  }
+
+  /** @internal The CONNECT for `name` was decided (accepted or refused). */
+  _unpend(name: string): void {
+    if (this.pending?.delete(name) === true && this.pending.size === 0) this.pending = undefined;
+  }
+
+  /** @internal The namespace accepted `socket` (its CONNECT reply is sent). */
+  _accepted(socket: AnySocket): void {
+    if (this.first === undefined) {
+      this.first = socket;
+    } else {
+      if (this.rest === undefined) this.rest = new Map();
+      this.rest.set(socket.nsp.name, socket);
+    }
+    this.stopDeadline();
+  }
+
+  /** @internal `connectTimeout` passed: close unless a namespace was joined. */
+  onDeadline(): void {
+    this.deadline = undefined;
+    if (this.first === undefined) this.close("forced server close");
   }
 
   /** @internal A socket left. */
@@ -151,61 +183,47 @@ export class Client {
       this.refuse(name, new Error("Too many namespaces"));
       return;
     }
-    if (this.pending === undefined) this.pending = new Set();
-    this.pending.add(name);
     const payload = auth as Record<string, unknown> | undefined;
-    this.server._resolveNamespace(name, payload ?? NO_AUTH, (nsp) => {
+    const nsp = this.server._namespace(name);
+    if (nsp !== undefined) {
+      nsp._add(this, payload);
+      return;
+    }
+    // Not created yet: a parent of dynamic namespaces may accept the name (possibly asynchronously).
+    this._pend(name);
+    this.server._resolveNamespace(name, payload ?? NO_AUTH, (resolved) => {
+      this._unpend(name);
       if (this.closing) return;
-      if (nsp === undefined) {
-        this.unpend(name);
-        this.refuse(name, new Error("Invalid namespace"));
-        return;
-      }
-      nsp._add(this, payload, (socket) => {
-        this.unpend(name);
-        if (socket !== undefined) this.accepted(name, socket);
-      });
+      if (resolved === undefined) this.refuse(name, new Error("Invalid namespace"));
+      else resolved._add(this, payload);
     });
   }
 
-  private accepted(name: string, socket: AnySocket): void {
-    if (this.first === undefined) {
-      this.first = socket;
-    } else {
-      if (this.rest === undefined) this.rest = new Map();
-      this.rest.set(name, socket);
-    }
-    if (this.connectTimer !== undefined) {
-      this.server.clock.clearTimeout(this.connectTimer);
-      this.connectTimer = undefined;
-    }
-  }
-
-  private unpend(name: string): void {
-    if (this.pending?.delete(name) === true && this.pending.size === 0) this.pending = undefined;
-  }
-
-  private onConnectTimeout(): void {
-    this.connectTimer = undefined;
-    if (this.first === undefined) this.close("forced server close");
+  private stopDeadline(): void {
+    if (this.deadline === undefined) return;
+    this.server._connectDeadlines.cancel(this.deadline);
+    this.deadline = undefined;
   }
 
   private onClose(reason: EngineCloseReason, description?: unknown): void {
     if (this.closing) return;
     this.closing = true;
-    if (this.connectTimer !== undefined) {
-      this.server.clock.clearTimeout(this.connectTimer);
-      this.connectTimer = undefined;
-    }
+    this.stopDeadline();
     this.decoder?.reset();
-    for (const socket of this.allSockets()) {
-      try {
-        socket._onclose(reason, description);
-      } catch (error) {
-        this.server.reportError(error);
-      }
-    }
+    // Snapshot first: each socket removes itself from `first`/`rest` as it closes.
+    const first = this.first;
+    const rest = this.rest === undefined ? undefined : Array.from(this.rest.values());
+    if (first !== undefined) this.closeSocket(first, reason, description);
+    if (rest !== undefined) for (const socket of rest) this.closeSocket(socket, reason, description);
     this.pending = undefined;
+  }
+
+  private closeSocket(socket: AnySocket, reason: EngineCloseReason, description: unknown): void {
+    try {
+      socket._onclose(reason, description);
+    } catch (error) {
+      this.server.reportError(error);
+    }
   }
 
   private allSockets(): AnySocket[] {

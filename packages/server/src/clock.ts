@@ -10,15 +10,19 @@ export type TimerHandle = unknown;
 
 /** The three things the Socket.IO layer needs from time. */
 export interface Clock {
-  /** Milliseconds; used for `handshake.issued`. */
+  /** Milliseconds; only differences are used (connect deadlines, cluster heartbeats). */
   now(): number;
   setTimeout(callback: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
 }
 
-/** The real clock: `Date.now` and global timers, unref'd so a pending ack never keeps a process alive. */
+/**
+ * The real clock: `performance.now` (monotonic, so a wall-clock jump neither
+ * expires every pending deadline at once nor postpones them) and global
+ * timers, unref'd so a pending ack never keeps a process alive.
+ */
 export const systemClock: Clock = {
-  now: () => Date.now(),
+  now: () => performance.now(),
   setTimeout(callback, ms) {
     const handle = globalThis.setTimeout(callback, ms);
     handle.unref();

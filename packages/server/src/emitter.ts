@@ -4,6 +4,11 @@
  * listens; here the listener table is allocated on the first `on()`, which
  * keeps idle sockets small (the server aims at ≤ 3 KiB per idle connection).
  *
+ * The table is a flat `[event, entry, event, entry, …]` array sized exactly
+ * while an emitter has few events (a typical socket listens to a handful: a
+ * 3-event table is about half the size of a `Map`), and becomes a `Map` past
+ * {@link SMALL_TABLE_EVENTS} events, where a scan would get slow.
+ *
  * Untyped on purpose: `Socket`, `Namespace` and `Server` re-declare `on`/`off`
  * with their typed signatures and call these.
  */
@@ -16,20 +21,24 @@ interface OnceWrapper extends Listener {
   listener: Listener;
 }
 
-/** The listener table: one function, or an array once an event has several. */
+/** The listeners of one event: one function, or an array once an event has several. */
 type Entry = Listener | Listener[];
+
+/** Small table: event names at even indexes, their entries right after. */
+type SmallTable = (string | Entry)[];
+
+/** Events kept in a flat array before switching to a `Map`. */
+const SMALL_TABLE_EVENTS = 8;
 
 /** Base class with lazily allocated listeners. */
 export class Emitter {
-  private _listeners: Map<string, Entry> | undefined = undefined;
+  private _listeners: SmallTable | Map<string, Entry> | undefined = undefined;
 
   /** Register `listener` for `event`. */
   on(event: string, listener: Listener): this {
-    if (this._listeners === undefined) this._listeners = new Map();
-    const table = this._listeners;
-    const entry = table.get(event);
-    if (entry === undefined) table.set(event, listener);
-    else if (typeof entry === "function") table.set(event, [entry, listener]);
+    const entry = this.entryOf(event);
+    if (entry === undefined) this.setEntry(event, listener);
+    else if (typeof entry === "function") this.setEntry(event, [entry, listener]);
     else entry.push(listener);
     return this;
   }
@@ -46,25 +55,22 @@ export class Emitter {
 
   /** Remove one listener (or all listeners of `event`, or all listeners when called without arguments). */
   off(event?: string, listener?: Listener): this {
-    const table = this._listeners;
-    if (table === undefined) return this;
     if (event === undefined) {
       this._listeners = undefined;
       return this;
     }
-    const entry = table.get(event);
+    const entry = this.entryOf(event);
     if (entry === undefined) return this;
     if (listener === undefined) {
-      table.delete(event);
+      this.deleteEntry(event);
     } else if (typeof entry === "function") {
-      if (matches(entry, listener)) table.delete(event);
+      if (matches(entry, listener)) this.deleteEntry(event);
     } else {
       const index = entry.findIndex((l) => matches(l, listener));
       if (index !== -1) entry.splice(index, 1);
-      if (entry.length === 1) table.set(event, entry[0]!);
-      else if (entry.length === 0) table.delete(event);
+      if (entry.length === 1) this.setEntry(event, entry[0]!);
+      else if (entry.length === 0) this.deleteEntry(event);
     }
-    if (table.size === 0) this._listeners = undefined;
     return this;
   }
 
@@ -80,7 +86,7 @@ export class Emitter {
 
   /** The listeners of `event`, in registration order (a copy). */
   listeners(event: string): Listener[] {
-    const entry = this._listeners?.get(event);
+    const entry = this.entryOf(event);
     if (entry === undefined) return [];
     const list = typeof entry === "function" ? [entry] : entry.slice();
     return list.map((l) => (l as Partial<OnceWrapper>).listener ?? l);
@@ -88,7 +94,7 @@ export class Emitter {
 
   /** Whether anything listens to `event`. */
   hasListeners(event: string): boolean {
-    return this._listeners?.has(event) === true;
+    return this.entryOf(event) !== undefined;
   }
 
   /**
@@ -97,7 +103,7 @@ export class Emitter {
    * `listenerFailed` instead of becoming an unhandled rejection.
    */
   protected dispatch(event: string, args: readonly unknown[]): boolean {
-    const entry = this._listeners?.get(event);
+    const entry = this.entryOf(event);
     if (entry === undefined) return false;
     if (typeof entry === "function") {
       this.settle(entry.apply(this, args as unknown[]));
@@ -114,6 +120,61 @@ export class Emitter {
   private settle(result: unknown): void {
     if (result === undefined || result === null || typeof (result as PromiseLike<unknown>).then !== "function") return;
     (result as PromiseLike<unknown>).then(undefined, (error: unknown) => this.listenerFailed(error));
+  }
+
+  private entryOf(event: string): Entry | undefined {
+    const table = this._listeners;
+    if (table === undefined) return undefined;
+    if (!Array.isArray(table)) return table.get(event);
+    for (let i = 0; i < table.length; i += 2) if (table[i] === event) return table[i + 1] as Entry;
+    return undefined;
+  }
+
+  private setEntry(event: string, entry: Entry): void {
+    const table = this._listeners;
+    if (table === undefined) {
+      this._listeners = [event, entry];
+      return;
+    }
+    if (!Array.isArray(table)) {
+      table.set(event, entry);
+      return;
+    }
+    for (let i = 0; i < table.length; i += 2) {
+      if (table[i] === event) {
+        table[i + 1] = entry;
+        return;
+      }
+    }
+    if (table.length < 2 * SMALL_TABLE_EVENTS) {
+      // A copy of exactly the new length: `push` would over-allocate room for growth.
+      const grown: SmallTable = new Array(table.length + 2);
+      for (let i = 0; i < table.length; i++) grown[i] = table[i]!;
+      grown[table.length] = event;
+      grown[table.length + 1] = entry;
+      this._listeners = grown;
+      return;
+    }
+    const map = new Map<string, Entry>();
+    for (let i = 0; i < table.length; i += 2) map.set(table[i] as string, table[i + 1] as Entry);
+    map.set(event, entry);
+    this._listeners = map;
+  }
+
+  private deleteEntry(event: string): void {
+    const table = this._listeners;
+    if (table === undefined) return;
+    if (!Array.isArray(table)) {
+      table.delete(event);
+      if (table.size === 0) this._listeners = undefined;
+      return;
+    }
+    for (let i = 0; i < table.length; i += 2) {
+      if (table[i] !== event) continue;
+      if (table.length === 2) this._listeners = undefined;
+      else table.splice(i, 2);
+      return;
+    }
   }
 }
 

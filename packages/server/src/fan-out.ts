@@ -1,10 +1,11 @@
 import type { Codec, Frame, Packet } from "@cometa/protocol";
 import { type AckEntry, BroadcastAckEntry } from "./acks.js";
 import type { Clock } from "./clock.js";
+import type { CodecSlot } from "./codec-slots.js";
 import type { Adapter, BroadcastOptions, Room } from "./cluster/adapter.js";
 import type { EngineConnection, EngineServer } from "./engine/engine-connection.js";
 import { sendOptionsOf } from "./send-options.js";
-import { namespaceTopic, roomTopic } from "./topic.js";
+import { roomTopicIn } from "./topic.js";
 
 /**
  * Local delivery of broadcasts: the hot path.
@@ -35,10 +36,9 @@ export interface FanOutScope {
   readonly adapter: Adapter;
   /** How many local sockets have `onAnyOutgoing` listeners (they need per-socket delivery). */
   readonly outgoingListeners: number;
-  /** Codecs of the namespace's connected sockets. */
-  readonly activeCodecs: readonly Codec[];
+  /** Codecs of the namespace's connected sockets, with their namespace topics. */
+  readonly codecSlots: readonly CodecSlot[];
   readonly engine: EngineServer | undefined;
-  readonly topicPrefix: string;
   readonly clock: Clock;
 }
 
@@ -155,14 +155,11 @@ function publish(scope: FanOutScope, packet: Packet, opts: BroadcastOptions, eng
   const room = opts.rooms.size === 1 ? firstOf(opts.rooms) : undefined;
   if (room !== undefined && !scope.adapter.rooms.has(room)) return; // no local member
   const sendOptions = sendOptionsOf(opts.flags);
-  const codecs = scope.activeCodecs;
-  for (let i = 0; i < codecs.length; i++) {
-    const codec = codecs[i]!;
-    const topic =
-      room === undefined
-        ? namespaceTopic(scope.topicPrefix, codec.name, scope.name)
-        : roomTopic(scope.topicPrefix, codec.name, scope.name, room);
-    engine.publish(topic, codec.encode(packet), sendOptions);
+  const slots = scope.codecSlots;
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i]!;
+    const topic = room === undefined ? slot.topic : roomTopicIn(slot.topic, room);
+    engine.publish(topic, slot.codec.encode(packet), sendOptions);
   }
 }
 

@@ -4,6 +4,9 @@ export type NextFunction = (err?: Error) => void;
 /** One step of a middleware chain. */
 export type ChainStep<A> = (arg: A, next: NextFunction) => void;
 
+/** The default liveness check: one shared function, not a closure per run. */
+const ALWAYS_ALIVE = (): boolean => true;
+
 /**
  * Run `steps` in order over `arg`, each one sync or async. `done` is called
  * exactly once: with the first error passed to `next`, with the error a step
@@ -11,12 +14,15 @@ export type ChainStep<A> = (arg: A, next: NextFunction) => void;
  * A step calling `next` twice cannot run the rest of the chain twice.
  * `alive` is checked before every step: when it turns false the chain stops
  * silently (the socket went away meanwhile).
+ *
+ * Each run allocates its own `next` per step (so a step calling `next` twice is
+ * detectable): callers skip `runChain` entirely when there are no steps.
  */
 export function runChain<A>(
   steps: readonly ChainStep<A>[],
   arg: A,
   done: (err: Error | undefined, thrown: boolean) => void,
-  alive: () => boolean = () => true,
+  alive: () => boolean = ALWAYS_ALIVE,
 ): void {
   let index = 0;
   let finished = false;

@@ -39,6 +39,11 @@ export class NamespaceRegistry<L extends EventsMap, E extends EventsMap, S exten
     );
   }
 
+  /** The namespace registered under exactly `name` (static, or a dynamic child already created). */
+  lookup(name: string): Namespace<L, E, S, D> | undefined {
+    return this.nsps.get(name);
+  }
+
   /** A new parent of dynamic namespaces matching `matcher`. */
   addParent(matcher: RegExp | NamespaceMatcher): ParentNamespace<L, E, S, D> {
     const parent = new ParentNamespace<L, E, S, D>(this.server);

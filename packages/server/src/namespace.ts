@@ -1,6 +1,5 @@
 import type {
   AllButLast,
-  Codec,
   DecorateAcknowledgementsWithMultipleResponses,
   DefaultEventsMap,
   EventNames,
@@ -15,6 +14,7 @@ import type {
 import { BroadcastOperator } from "./broadcast-operator.js";
 import type { Client } from "./client.js";
 import type { Clock } from "./clock.js";
+import { type CodecSlot, CodecSlots } from "./codec-slots.js";
 import type {
   Adapter,
   AdapterFactory,
@@ -68,9 +68,8 @@ export class Namespace<
   readonly adapter: Adapter;
   /** @internal How many connected sockets have `onAnyOutgoing` listeners. */
   outgoingListeners = 0;
-  /** @internal Codecs of the connected sockets (for topic publishing). */
-  readonly activeCodecs: Codec[] = [];
-  private readonly codecUsage = new Map<Codec, number>();
+  /** @internal Codecs of the connected sockets, with their namespace topics. */
+  readonly codecs: CodecSlots;
   private readonly fns: Middleware<Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>[] = [];
   private ids = 0;
   private readonly root: BroadcastOperator<EmitEvents, SocketData>;
@@ -82,6 +81,7 @@ export class Namespace<
     createAdapter: AdapterFactory,
   ) {
     super();
+    this.codecs = new CodecSlots(server.topicPrefix, name);
     this.adapter = createAdapter(this);
     this.root = new BroadcastOperator(this);
     const ready = this.adapter.init();
@@ -94,8 +94,8 @@ export class Namespace<
   }
 
   /** @internal */
-  get topicPrefix(): string {
-    return this.server.topicPrefix;
+  get codecSlots(): readonly CodecSlot[] {
+    return this.codecs.list;
   }
 
   /** @internal */
@@ -305,42 +305,34 @@ export class Namespace<
   /**
    * @internal A client sent CONNECT for this namespace: create the socket, run
    * the middlewares, then accept (CONNECT reply, `connection`) or refuse
-   * (CONNECT_ERROR). `done` gets the socket, or undefined when refused.
+   * (CONNECT_ERROR). Without middlewares the socket is accepted right away:
+   * no chain, no closure.
    */
-  _add(
-    client: Client,
-    auth: Record<string, unknown> | undefined,
-    done: (socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData> | undefined) => void,
-  ): void {
+  _add(client: Client, auth: Record<string, unknown> | undefined): void {
     const socket = new Socket(this, client, auth);
+    if (this.fns.length === 0) {
+      this.accept(socket);
+      return;
+    }
+    client._pend(this.name);
     runChain(this.fns.slice(), socket, (failure, thrown) => {
+      client._unpend(this.name);
       // A throwing middleware is a bug: report it, and refuse without leaking its message.
       if (thrown) this.server.reportError(failure);
       const err = thrown ? new Error("server error") : failure;
       if (client.closed || err !== undefined) {
         socket._discard(); // also leaves the rooms a middleware may have joined
         if (err !== undefined && !client.closed) client.refuse(this.name, err);
-        done(undefined);
         return;
       }
-      this.sockets.set(socket.id, socket);
-      this.useCodec(client.codec!, 1);
-      socket._onconnect();
-      done(socket);
-      // This may run from a timer (async middleware): keep listener errors inside the server.
-      try {
-        this.dispatch("connect", [socket]);
-        this.dispatch("connection", [socket]);
-      } catch (error) {
-        this.server.reportError(error);
-      }
+      this.accept(socket);
     });
   }
 
   /** @internal */
   _remove(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
     if (!this.sockets.delete(socket.id)) return;
-    this.useCodec(socket.client.codec!, -1);
+    this.codecs.release(socket.client.codec!);
     if (this.sockets.size === 0) this.server._onNamespaceEmpty(this);
   }
 
@@ -361,16 +353,21 @@ export class Namespace<
     this.server.reportError(error);
   }
 
-  private useCodec(codec: Codec, delta: 1 | -1): void {
-    const count = (this.codecUsage.get(codec) ?? 0) + delta;
-    if (count > 0) {
-      if (count === 1 && delta === 1) this.activeCodecs.push(codec);
-      this.codecUsage.set(codec, count);
-      return;
+  /** Accept `socket`: register it, send the CONNECT reply, then announce it (`connect`, `connection`). */
+  private accept(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
+    const client = socket.client;
+    this.sockets.set(socket.id, socket);
+    socket._onconnect(this.codecs.acquire(client.codec!));
+    client._accepted(socket);
+    if (!this.hasListeners("connect") && !this.hasListeners("connection")) return;
+    const args = [socket];
+    // This may run from a timer (async middleware): keep listener errors inside the server.
+    try {
+      this.dispatch("connect", args);
+      this.dispatch("connection", args);
+    } catch (error) {
+      this.server.reportError(error);
     }
-    this.codecUsage.delete(codec);
-    const index = this.activeCodecs.indexOf(codec);
-    if (index !== -1) this.activeCodecs.splice(index, 1);
   }
 }
 

@@ -17,6 +17,7 @@ import { Client } from "./client.js";
 import type { Clock } from "./clock.js";
 import type { Room } from "./cluster/adapter.js";
 import type { RemoteSocket } from "./cluster/remote-socket.js";
+import { ConnectDeadlines } from "./connect-deadlines.js";
 import type { Listener } from "./emitter.js";
 import type { EngineConnection, EngineServer } from "./engine/engine-connection.js";
 import { ServerError } from "./errors.js";
@@ -68,6 +69,8 @@ export class Server<
   readonly topicPrefix = createTopicPrefix();
   /** The Engine.IO server, once bound. */
   engine: EngineServer | undefined = undefined;
+  /** @internal The `connectTimeout` of every connection, on one timer. */
+  readonly _connectDeadlines: ConnectDeadlines;
   private state: ServerState = "idle";
   private readonly registry: NamespaceRegistry<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
   /** Engine-level resources to release on close (listen socket, …). */
@@ -76,6 +79,7 @@ export class Server<
   constructor(options: ServerOptions = {}) {
     this.rawOptions = options;
     this.options = resolveServerOptions(options);
+    this._connectDeadlines = new ConnectDeadlines(this.options.clock, this.options.connectTimeout);
     this.registry = new NamespaceRegistry(this, (nsp) => {
       // The main namespace announces the others (it does not exist yet while "/" itself is created).
       if (nsp.name !== "/") this.sockets._notify("new_namespace", [nsp]);
@@ -319,6 +323,7 @@ export class Server<
     if (this.state === "closed") return;
     this.state = "closed";
     await this.engine?.close();
+    this._connectDeadlines.clear();
     const adapters = this.registry.all().map((nsp) => nsp.adapter.close());
     await Promise.all(adapters);
     for (const closer of this.closers.splice(0)) await closer();
@@ -331,6 +336,11 @@ export class Server<
     } catch {
       // An onError that throws has nowhere left to report to.
     }
+  }
+
+  /** @internal The namespace registered under exactly `name`, if any (the synchronous CONNECT path). */
+  _namespace(name: string): Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData> | undefined {
+    return this.registry.lookup(name);
   }
 
   /** @internal Find the namespace for a CONNECT (see `NamespaceRegistry.resolve`). */

@@ -105,17 +105,30 @@ export abstract class SocketListeners<ListenEvents extends EventsMap> extends Em
     for (const listener of listeners.slice()) listener.apply(this, data as unknown[]);
   }
 
-  /** Dispatch an incoming `[event, ...args]`: catch-all listeners first, then the event's. Reserved names are dropped. */
-  protected dispatchEvent(data: unknown[]): void {
+  /**
+   * Dispatch an incoming `[event, ...args]` (plus `ack`, the function answering
+   * the client, when it asked for one): catch-all listeners first, then the
+   * event's. Reserved names are dropped.
+   */
+  protected dispatchEvent(data: unknown[], ack?: Listener): void {
     const name = data[0];
     if (typeof name === "string" ? RESERVED_EVENTS.has(name) : typeof name !== "number") return;
     if (this._any !== undefined) {
+      if (ack !== undefined) data.push(ack);
       for (const listener of this._any.slice()) listener.apply(this, data);
       this.dispatch(String(name), data.slice(1));
-    } else {
-      data.shift(); // the decoded array is ours: reuse it as the argument list
-      this.dispatch(String(name), data);
+      return;
     }
+    // The decoded array is ours: reuse it as the argument list. With an ack, shift the
+    // arguments left and put the ack in the freed last slot (same length: no reallocation,
+    // where `push` would grow the exactly-sized array).
+    if (ack === undefined) {
+      data.shift();
+    } else {
+      for (let i = 1; i < data.length; i++) data[i - 1] = data[i];
+      data[data.length - 1] = ack;
+    }
+    this.dispatch(String(name), data);
   }
 
   private addOutgoing(listener: AnyListener, first: boolean): void {

@@ -13,6 +13,7 @@ import type { AckEntry } from "./acks.js";
 import { BroadcastOperator } from "./broadcast-operator.js";
 import type { Client } from "./client.js";
 import type { BroadcastFlags, LocalSocket, Room } from "./cluster/adapter.js";
+import type { CodecSlot } from "./codec-slots.js";
 import type { DisconnectReason } from "./disconnect-reason.js";
 import type { EngineConnection, HandshakeRequest } from "./engine/engine-connection.js";
 import { createHandshake, type Handshake } from "./handshake.js";
@@ -22,8 +23,8 @@ import { sendOptionsOf } from "./send-options.js";
 import { ackResponder, emitEvent, emitEventWithAck } from "./socket-emit.js";
 import { SocketEmitter } from "./socket-emitter.js";
 import { SocketListeners } from "./socket-listeners.js";
+import { joinRooms, leaveAllRooms, leaveRoom } from "./socket-rooms.js";
 import { createSocketId } from "./socket-id.js";
-import { namespaceTopic, roomTopic } from "./topic.js";
 
 /** Lifecycle of a socket: middlewares running, connected, gone. */
 type SocketState = "pending" | "connected" | "closed";
@@ -85,10 +86,13 @@ export class Socket<
     this._auth = auth;
   }
 
-  /** Headers, query, auth payload, address and time of the connection. */
+  /**
+   * Headers, query, auth payload, address and time of the connection. Built on
+   * first access (most sockets of a busy server never need it), and even then
+   * headers and query are read from the engine only when asked for.
+   */
   get handshake(): Handshake {
     if (this._handshake === undefined) {
-      // Built on first access: most sockets of a busy server never need it.
       this._handshake = createHandshake(this.client.conn.request, this._auth ?? {});
       this._auth = undefined;
     }
@@ -137,7 +141,6 @@ export class Socket<
     if (joined !== undefined) for (const room of joined) rooms.add(room);
     return rooms;
   }
-
 
   /**
    * Send an event to this client. A trailing callback asks for an ack and is
@@ -223,24 +226,15 @@ export class Socket<
     return new BroadcastOperator(this.nsp, undefined, new Set([this.id]), flags);
   }
 
-
   /** Join a room (or several). Joining is local and immediate. */
   join(rooms: Room | readonly Room[]): void {
     if (this._state === "closed") return; // a late join must not leave a dead id in a room
-    const adapter = this.nsp.adapter;
-    if (typeof rooms === "string") {
-      adapter.addAll(this.id, [rooms]);
-      this.subscribeRoom(rooms);
-      return;
-    }
-    adapter.addAll(this.id, rooms);
-    for (const room of rooms) this.subscribeRoom(room);
+    joinRooms(this, rooms);
   }
 
   /** Leave a room. */
   leave(room: Room): void {
-    this.nsp.adapter.del(this.id, room);
-    if (room !== this.id && !this.client.closing) this.conn.unsubscribe(this.roomTopic(room));
+    leaveRoom(this, room);
   }
 
   /**
@@ -259,7 +253,6 @@ export class Socket<
     return this;
   }
 
-
   /** Register a per-packet middleware: it sees `[event, ...args]` before any listener. */
   use(fn: PacketMiddleware): this {
     if (this._fns === undefined) this._fns = [];
@@ -267,13 +260,11 @@ export class Socket<
     return this;
   }
 
-
-  /** @internal The namespace accepted the socket: reply CONNECT and subscribe to the namespace topic. */
-  _onconnect(): void {
+  /** @internal The namespace accepted the socket: subscribe to the namespace topic of its codec, reply CONNECT. */
+  _onconnect(slot: CodecSlot): void {
     this._state = "connected";
     if (this.hasOutgoingListeners()) this.nsp.outgoingListeners++;
-    const codec = this.client.codec!;
-    this.conn.subscribe(namespaceTopic(this.nsp.server.topicPrefix, codec.name, this.nsp.name));
+    this.conn.subscribe(slot.topic);
     this._send({ type: PacketType.CONNECT, nsp: this.nsp.name, data: { sid: this.id } }, NO_FLAGS);
   }
 
@@ -288,37 +279,25 @@ export class Socket<
   /** @internal The socket is gone: `disconnecting`, leave rooms, `disconnect`. */
   _onclose(reason: DisconnectReason, description?: unknown): void {
     if (this._state !== "connected") return;
-    this.dispatch("disconnecting", [reason, description]);
+    // Argument arrays only for events someone listens to: most sockets close unobserved.
+    if (this.hasListeners("disconnecting")) this.dispatch("disconnecting", [reason, description]);
     const acks = this._acks;
     this._acks = undefined;
-    this.leaveAll();
+    leaveAllRooms(this);
     if (this.hasOutgoingListeners()) this.nsp.outgoingListeners--;
-    if (!this.client.closing) {
-      this.conn.unsubscribe(namespaceTopic(this.nsp.server.topicPrefix, this.client.codec!.name, this.nsp.name));
-    }
+    if (!this.client.closing) this.conn.unsubscribe(this.nsp.codecs.topicFor(this.client.codec!));
     this.nsp._remove(this);
     this.client._remove(this);
     this._state = "closed";
     if (acks !== undefined) for (const entry of acks.values()) entry.gone();
-    this.dispatch("disconnect", [reason, description]);
+    if (this.hasListeners("disconnect")) this.dispatch("disconnect", [reason, description]);
   }
 
   /** @internal A refused or abandoned pending socket: leave the rooms a middleware joined, accept no more. */
   _discard(): void {
     if (this._state !== "pending") return;
     this._state = "closed";
-    this.leaveAll();
-  }
-
-  /** Leave every room (and its topic while the connection lives). */
-  private leaveAll(): void {
-    const adapter = this.nsp.adapter;
-    const joined = adapter.socketRooms(this.id);
-    if (joined === undefined) return;
-    const rooms = Array.from(joined);
-    adapter.delAll(this.id);
-    if (this.client.closing) return; // the engine drops a closed session's subscriptions itself
-    for (const room of rooms) this.conn.unsubscribe(this.roomTopic(room));
+    leaveAllRooms(this);
   }
 
   /** @internal */
@@ -355,20 +334,16 @@ export class Socket<
     return this.conn.send(this.client.codec!.encode(packet), sendOptionsOf(flags));
   }
 
-  private subscribeRoom(room: Room): void {
-    // The own-id room has no topic: broadcasts to it are sent directly.
-    if (room !== this.id && !this.client.closing) this.conn.subscribe(this.roomTopic(room));
-  }
-
-  private roomTopic(room: Room): string {
-    return roomTopic(this.nsp.server.topicPrefix, this.client.codec!.name, this.nsp.name, room);
-  }
-
   private onEvent(packet: Packet): void {
     const data = packet.data as unknown[];
-    if (packet.id !== undefined) data.push(ackResponder(this, packet.id, NO_FLAGS));
-    if (this._fns === undefined) this.dispatchEvent(data);
-    else this.runPacketMiddlewares(data);
+    const ack = packet.id === undefined ? undefined : ackResponder(this, packet.id, NO_FLAGS);
+    if (this._fns === undefined) {
+      this.dispatchEvent(data, ack);
+      return;
+    }
+    // Packet middlewares see the ack as the last element, as in Socket.IO.
+    if (ack !== undefined) data.push(ack);
+    this.runPacketMiddlewares(data);
   }
 
   private runPacketMiddlewares(data: unknown[]): void {

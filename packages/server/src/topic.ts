@@ -24,5 +24,10 @@ export function namespaceTopic(prefix: string, codecName: string, nsp: string): 
 
 /** The topic of one room. */
 export function roomTopic(prefix: string, codecName: string, nsp: string, room: string): string {
-  return prefix + codecName + SEPARATOR + nsp + SEPARATOR + room;
+  return roomTopicIn(namespaceTopic(prefix, codecName, nsp), room);
+}
+
+/** The topic of `room` from its namespace topic (the same string as {@link roomTopic}, one concatenation). */
+export function roomTopicIn(namespaceTopicName: string, room: string): string {
+  return namespaceTopicName + SEPARATOR + room;
 }
