@@ -7,7 +7,7 @@ export interface SizeRow {
   readonly gzip: number;
   /** Budget in bytes (min+gzip), for our entries. */
   readonly budget: number | undefined;
-  /** Enforced regression ceiling in bytes (min+gzip), for our entries. */
+  /** Limit enforced on every run in bytes (min+gzip): the budget where it is met, else a regression ceiling. */
   readonly ceiling: number | undefined;
   /** The minified bundle. */
   readonly code: string;

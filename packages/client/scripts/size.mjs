@@ -4,8 +4,8 @@
  * (esbuild, ESM, browser platform, minified, tree-shaken) and reports the
  * minified and gzip-9 sizes next to socket.io-client 4.8 bundled the same way.
  *
- *   pnpm --filter @cometa/client size              # exit 1 above a ceiling
- *   pnpm --filter @cometa/client size -- --budgets # exit 1 above a budget
+ *   pnpm --filter @cometa/client size              # exit 1 above an enforced limit
+ *   pnpm --filter @cometa/client size -- --budgets # exit 1 above any budget
  *
  * `measure()` is also used by test/bundle-size.test.ts.
  */
@@ -20,11 +20,12 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const BUDGETS = { "@cometa/client": 11 * 1024, "@cometa/client/json": 7 * 1024 };
 
 /**
- * Regression ceilings in bytes, min+gzip, enforced on every test run: the
- * sizes reached (11.18 KB and 10.73 KB when they were set) plus ~2.5 %
- * headroom. Lower them as the entries shrink; they go once the budgets hold.
+ * What is enforced on every test run, in bytes, min+gzip: the budget of an
+ * entry that meets it, else a regression ceiling (the size reached, 10.26 KB
+ * for the json entry when it was set, plus ~2.5 % headroom). Lower a ceiling
+ * as its entry shrinks; it becomes the budget once the budget holds.
  */
-export const CEILINGS = { "@cometa/client": 11.5 * 1024, "@cometa/client/json": 11 * 1024 };
+export const CEILINGS = { "@cometa/client": BUDGETS["@cometa/client"], "@cometa/client/json": 10.5 * 1024 };
 
 /** The reference each entry is compared with (bundled the same way); an entry must stay smaller. */
 export const REFERENCES = {
@@ -79,14 +80,14 @@ function kb(bytes) {
 
 /** The rows as an aligned text table: our entries beside the socket.io-client references. */
 export function formatTable(rows) {
-  const header = ["bundle", "min", "min+gzip", "budget", "ceiling", ""];
+  const header = ["bundle", "min", "min+gzip", "budget", "limit", ""];
   const lines = rows.map((r) => [
     r.name,
     kb(r.minified),
     kb(r.gzip),
     r.budget === undefined ? "" : kb(r.budget),
     r.ceiling === undefined ? "" : kb(r.ceiling),
-    r.budget === undefined ? "" : r.gzip <= r.budget ? "ok" : r.gzip <= r.ceiling ? "over budget" : "OVER CEILING",
+    r.budget === undefined ? "" : r.gzip <= r.budget ? "ok" : r.gzip <= r.ceiling ? "over budget" : "OVER LIMIT",
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const format = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd();

@@ -1,14 +1,14 @@
 /**
- * Binary values applications may emit, and how they reach the codecs. Codecs
- * take `Uint8Array`s only, so `ArrayBuffer`s, typed arrays and `DataView`s
- * are wrapped as `Uint8Array` views (no copy) before encoding; the MessagePack
- * codec then sends them as `bin`, the text codec as attachments. `Blob`s
- * (browsers, Node ≥ 18) need an asynchronous read: `prepareArgs` does it.
+ * Binary values applications may emit. The codecs take `ArrayBuffer`s and
+ * every view of one (`Uint8Array`, other typed arrays, `DataView`, `Buffer`)
+ * as they are: the MessagePack codec sends them as `bin`, the text codec as
+ * attachments. Only `Blob`s (browsers, Node ≥ 18) need work first, an
+ * asynchronous read: `prepareArgs` does it.
  *
  * Received binary is always a `Uint8Array` (a `Buffer` in Node is one too).
  */
 
-/** Deepest nesting walked when looking for binary values (deeper values are left as they are). */
+/** Deepest nesting walked when looking for Blobs (deeper values are left as they are). */
 const MAX_DEPTH = 32;
 
 /** The part of a `Blob` we use (the client compiles without DOM types). */
@@ -42,46 +42,25 @@ function mapDeep(value: unknown, leaf: (value: unknown) => unknown, depth = 0): 
   return out ?? value;
 }
 
-/** `item` as a `Uint8Array` view when it is an `ArrayBuffer` or another view, else `item` itself. */
-const toBytes = (item: unknown): unknown =>
-  item instanceof ArrayBuffer
-    ? new Uint8Array(item)
-    : ArrayBuffer.isView(item) && !(item instanceof Uint8Array)
-      ? new Uint8Array(item.buffer, item.byteOffset, item.byteLength)
-      : item;
-
 /**
- * Replace `ArrayBuffer`s and non-`Uint8Array` views by `Uint8Array` views,
- * anywhere in `value`. Returns `value` itself when nothing had to change, and
- * never mutates it (changed containers are shallow-copied).
- *
- * @example
- * ```ts
- * normalizeBinary(["img", new Uint16Array([1, 2]).buffer]) // ["img", Uint8Array(4)]
- * ```
- */
-export function normalizeBinary(value: unknown): unknown {
-  return mapDeep(value, toBytes);
-}
-
-/**
- * Emit arguments made ready for a codec: binary normalised as by
- * {@link normalizeBinary}, and, when they hold `Blob`s, a promise of a copy
- * with every `Blob` read into a `Uint8Array` (all read at once). Without
- * `Blob`s the result is synchronous, and the arguments are walked once.
+ * Emit arguments made ready for a codec: `value` itself when it holds no
+ * `Blob` (the common case, synchronous, walked once), else a promise of a
+ * copy with every `Blob` read into a `Uint8Array` (all read at once; only
+ * the containers on the way to a Blob are copied, the input is never mutated).
  *
  * @example
  * ```ts
  * prepareArgs(["file", blob]) // Promise of ["file", Uint8Array]
+ * prepareArgs(["n", 1])       // the same array
  * ```
  */
 export function prepareArgs<T>(value: T): T | Promise<T> {
   const reads: Promise<ArrayBuffer>[] = [];
-  const normal = mapDeep(value, (item) => {
+  mapDeep(value, (item) => {
     if (isBlob(item)) reads.push(item.arrayBuffer());
-    return toBytes(item);
+    return item;
   });
-  if (reads.length === 0) return normal as T;
+  if (reads.length === 0) return value;
   // The second walk visits the Blobs in the same order as the first.
-  return Promise.all(reads).then((buffers) => mapDeep(normal, (item) => (isBlob(item) ? new Uint8Array(buffers.shift()!) : item)) as T);
+  return Promise.all(reads).then((buffers) => mapDeep(value, (item) => (isBlob(item) ? new Uint8Array(buffers.shift()!) : item)) as T);
 }

@@ -30,45 +30,37 @@ export type FlaggedEmit = (event: string, args: unknown[], flags: EmitFlags, err
  * socket.volatile.emit("cursor", x, y); // dropped while disconnected
  * ```
  */
-export class EmitOperator<Emit extends EventsMap, AckEvents extends EventsMap = Emit> {
-  readonly #emit: FlaggedEmit;
-  readonly #flags: EmitFlags;
-
-  constructor(emit: FlaggedEmit, flags: EmitFlags = {}) {
-    this.#emit = emit;
-    this.#flags = flags;
-  }
-
+export interface EmitOperator<Emit extends EventsMap, AckEvents extends EventsMap = Emit> {
   /** Send an event with these flags. */
-  emit<Ev extends EventNames<AckEvents>>(event: Ev, ...args: EventParams<AckEvents, Ev>): this {
-    this.#emit(event, args, this.#flags, false);
-    return this;
-  }
-
+  emit<Ev extends EventNames<AckEvents>>(event: Ev, ...args: EventParams<AckEvents, Ev>): this;
   /** Send an event and wait for its ack; rejects with `ACK_TIMEOUT`, `DISCONNECTED`, … */
-  emitWithAck<Ev extends AckEventNames<Emit>>(event: Ev, ...args: AckEmitArgs<Emit, Ev>): Promise<AckResult<Emit, Ev>> {
-    return new Promise((resolve, reject) => {
-      this.#emit(event, [...args, (err: Error | null, value: AckResult<Emit, Ev>) => (err ? reject(err) : resolve(value))], this.#flags, true);
-    });
-  }
-
+  emitWithAck<Ev extends AckEventNames<Emit>>(event: Ev, ...args: AckEmitArgs<Emit, Ev>): Promise<AckResult<Emit, Ev>>;
   /** The same flags plus an ack timeout. */
-  timeout(ms: number): EmitOperator<Emit, DecorateAcknowledgements<Emit>> {
-    return this.#with({ timeout: ms });
-  }
-
+  timeout(ms: number): EmitOperator<Emit, DecorateAcknowledgements<Emit>>;
   /** The same flags, volatile. */
-  get volatile(): EmitOperator<Emit, AckEvents> {
-    return this.#with({ volatile: true });
-  }
-
+  readonly volatile: EmitOperator<Emit, AckEvents>;
   /** The same flags with the compression hint set. */
-  compress(compress: boolean): EmitOperator<Emit, AckEvents> {
-    return this.#with({ compress });
-  }
+  compress(compress: boolean): EmitOperator<Emit, AckEvents>;
+}
 
+/** @internal An {@link EmitOperator} that sends through `emit` with `flags`. */
+export function createEmitOperator<Emit extends EventsMap>(emit: FlaggedEmit, flags: EmitFlags = {}): EmitOperator<Emit> {
   // biome-ignore lint/suspicious/noExplicitAny: the caller names the resulting ack map
-  #with(flags: EmitFlags): EmitOperator<Emit, any> {
-    return new EmitOperator(this.#emit, { ...this.#flags, ...flags });
-  }
+  const withFlags = (more: EmitFlags): EmitOperator<Emit, any> => createEmitOperator(emit, { ...flags, ...more });
+  const operator = {
+    emit(event: string, ...args: unknown[]) {
+      emit(event, args, flags, false);
+      return operator;
+    },
+    emitWithAck: (event: string, ...args: unknown[]) =>
+      new Promise((resolve, reject) => {
+        emit(event, [...args, (err: Error | null, value: unknown) => (err ? reject(err) : resolve(value))], flags, true);
+      }),
+    timeout: (ms: number) => withFlags({ timeout: ms }),
+    get volatile() {
+      return withFlags({ volatile: true });
+    },
+    compress: (compress: boolean) => withFlags({ compress }),
+  };
+  return operator as unknown as EmitOperator<Emit>;
 }

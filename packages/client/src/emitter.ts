@@ -11,10 +11,8 @@ export type AnyListener = (...args: any[]) => void;
 /** A map from event name to listener signature. */
 export type ListenerMap = { [event: string]: AnyListener };
 
-interface Entry {
-  readonly fn: AnyListener;
-  readonly once: boolean;
-}
+/** A stored listener: the application's function, or for `once` a wrapper that keeps it in `fn`. */
+type Stored = AnyListener & { fn?: AnyListener };
 
 /**
  * @example
@@ -25,29 +23,42 @@ interface Entry {
  * ```
  */
 export class Emitter<Events extends { [K in keyof Events]: AnyListener }> {
-  readonly #listeners = new Map<string, Entry[]>();
+  // Keys are event names, plus the symbols subclasses use for internal channels (catch-all listeners, state).
+  readonly #listeners = new Map<string | symbol, Stored[]>();
 
   /** Add a listener. */
   on<E extends keyof Events & string>(event: E, listener: Events[E]): this {
-    return this.#add(event, { fn: listener, once: false });
+    return this.#add(event, listener);
+  }
+
+  /** Add a listener that runs before the ones already added (Node's `prependListener`). */
+  prependListener<E extends keyof Events & string>(event: E, listener: Events[E]): this {
+    return this.#add(event, listener, true);
   }
 
   /** Add a listener that runs at most once. */
   once<E extends keyof Events & string>(event: E, listener: Events[E]): this {
-    return this.#add(event, { fn: listener, once: true });
+    const wrapper: Stored = (...args) => {
+      this.off(event, wrapper as Events[E]);
+      listener(...args);
+    };
+    wrapper.fn = listener;
+    return this.#add(event, wrapper);
   }
 
-  /** Remove one listener, every listener of an event, or every listener. */
+  /** Remove one listener, every listener of an event, or every event listener (internal channels stay). */
   off<E extends keyof Events & string>(event?: E, listener?: Events[E]): this {
-    if (event === undefined) this.#listeners.clear();
-    else if (listener === undefined) this.#listeners.delete(event);
-    else this.#remove(event, (entry) => entry.fn === listener);
+    const list = this.#listeners.get(event!) ?? [];
+    const index = list.findIndex((stored) => stored === listener || stored.fn === listener);
+    if (event !== undefined) this.#set(event, listener ? list.filter((_, i) => i !== index) : []);
+    // Copy on write above: an emit in progress keeps iterating its own snapshot.
+    else for (const key of this.#listeners.keys()) if (typeof key === "string") this.#listeners.delete(key);
     return this;
   }
 
   /** The listeners of `event`, in call order. */
   listeners<E extends keyof Events & string>(event: E): Events[E][] {
-    return (this.#listeners.get(event) ?? []).map((entry) => entry.fn as Events[E]);
+    return (this.#listeners.get(event) ?? []).map((stored) => (stored.fn ?? stored) as Events[E]);
   }
 
   /** Whether `event` has listeners. */
@@ -57,27 +68,17 @@ export class Emitter<Events extends { [K in keyof Events]: AnyListener }> {
 
   /** @internal Call every listener of `event` (the application cannot emit these; the client does). */
   emitReserved<E extends keyof Events & string>(event: E, ...args: Parameters<Events[E]>): void {
-    for (const entry of this.#listeners.get(event) ?? []) {
-      if (entry.once) this.#remove(event, (candidate) => candidate === entry);
-      entry.fn(...args);
-    }
+    for (const listener of this.#listeners.get(event) ?? []) listener(...args);
   }
 
-  /** Remove the first entry that matches. */
-  #remove(event: string, match: (entry: Entry) => boolean): void {
+  #add(event: string | symbol, listener: Stored, prepend?: boolean): this {
     const list = this.#listeners.get(event) ?? [];
-    const index = list.findIndex(match);
-    // Copy on write: an emit in progress keeps iterating its own snapshot.
-    this.#set(event, list.filter((_, i) => i !== index));
-  }
-
-  #add(event: string, entry: Entry): this {
-    this.#set(event, [...(this.#listeners.get(event) ?? []), entry]);
+    this.#set(event, prepend ? [listener, ...list] : [...list, listener]);
     return this;
   }
 
   /** Store a list; an event without listeners has no entry, so `hasListeners` is a lookup. */
-  #set(event: string, list: Entry[]): void {
+  #set(event: string | symbol, list: Stored[]): void {
     if (list.length > 0) this.#listeners.set(event, list);
     else this.#listeners.delete(event);
   }

@@ -32,6 +32,8 @@ export type ClientEngineErrorCode =
 
 /**
  * The client's error class: every error it creates is one, told apart by `code`.
+ * Without a `message`, the message is the code in words (`ACK_TIMEOUT` →
+ * "ack timeout"): the code says it all, and the bundle stays small.
  *
  * @example
  * ```ts
@@ -39,7 +41,12 @@ export type ClientEngineErrorCode =
  * catch (err) { if (err instanceof ClientError && err.code === "ACK_TIMEOUT") retryLater(); }
  * ```
  */
-export class ClientError extends CometaError<ClientErrorCode> {}
+export class ClientError extends CometaError<ClientErrorCode> {
+  constructor(code: ClientErrorCode, message?: string, cause?: unknown) {
+    // No `cause` key at all without a cause (consoles would print `[cause]: undefined`).
+    super(code, message ?? code.toLowerCase().replace(/_/g, " "), cause === undefined ? cause : { cause });
+  }
+}
 
 /**
  * The server refused the namespace connection (CONNECT_ERROR). `message` and
@@ -70,7 +77,7 @@ export class ConnectionError extends ClientError {
   constructor(reason: EngineCloseReason, detail?: EngineCloseDetail) {
     const timedOut = (detail?.error as ClientError | undefined)?.code === "HANDSHAKE_TIMEOUT";
     const status = detail?.status ? ` (HTTP ${detail.status})` : "";
-    super(timedOut ? "CONNECT_TIMEOUT" : "CONNECT_FAILED", `connection failed: ${reason}${status}`, { cause: detail?.error });
+    super(timedOut ? "CONNECT_TIMEOUT" : "CONNECT_FAILED", `connection failed: ${reason}${status}`, detail?.error);
     this.reason = timedOut ? "timeout" : reason;
     this.detail = detail;
   }

@@ -17,6 +17,12 @@
  * `@cometa/client/json` (once that entry is imported, `codec: "text"` works
  * here too). The text codec is not bundled otherwise.
  *
+ * The bundled codecs are the client builds (`liteMsgpackClientCodec`,
+ * `clientTextCodec`): the same wire and the same hardened decoding of
+ * values as the servers' codecs, but packet shapes are checked for what the
+ * client acts on rather than by the server's full `validatePacket` (a client
+ * trusts the server it chose for shape; the server validates everything).
+ *
  * Errors carry a stable `code` (`ClientError`): `connect_error` gives
  * `ConnectError` (server refusal, with `.data`) or `ConnectionError`
  * (network, with `.detail`); failed acks give `ACK_TIMEOUT`, `DISCONNECTED`,
@@ -38,7 +44,7 @@
  * const stored = await socket.timeout(5000).emitWithAck("send", "hello");
  * ```
  */
-import { liteMsgpackCodec } from "@cometa/codec-msgpack/lite";
+import { liteMsgpackClientCodec } from "@cometa/codec-msgpack/lite";
 import { createConnect } from "./create-connect.js";
 import { createClientEngine } from "./engine/index.js";
 
@@ -55,7 +61,7 @@ export type CodecName = "msgpack" | "text";
  * const admin = connect("https://example.com/admin", { auth: { token }, ackTimeout: 10_000 });
  * ```
  */
-export const connect = createConnect<CodecName>({ codecs: { msgpack: liteMsgpackCodec }, createEngine: createClientEngine });
+export const connect = createConnect<CodecName>({ codecs: { msgpack: liteMsgpackClientCodec }, createEngine: createClientEngine });
 
 /** Alias of {@link connect}, as socket.io-client's `io`. */
 export const io = connect;

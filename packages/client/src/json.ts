@@ -11,12 +11,15 @@
  * socket.emit("hello", { from: "json" });
  * ```
  */
-import { textCodec } from "@cometa/protocol";
+import { clientTextCodec as textCodec } from "@cometa/protocol";
 import { createConnect } from "./create-connect.js";
 import { createClientEngine } from "./engine/index.js";
 
 export * from "./public-api.js";
-/** The Socket.IO default text codec, for `connect(url, { codec: textCodec })` with `@cometa/client`. */
+/**
+ * The Socket.IO default text codec as clients use it (`clientTextCodec` of
+ * `@cometa/protocol`), for `connect(url, { codec: textCodec })` with `@cometa/client`.
+ */
 export { textCodec };
 
 /** Codec names this entry accepts in the `codec` option. */

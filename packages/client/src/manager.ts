@@ -4,7 +4,7 @@ import type { ClientEngine, EngineCloseDetail, EngineCloseReason } from "./engin
 import { ConnectionError } from "./errors.js";
 import type { ManagerEvents, ManagerOptions, ManagerState, ManagerStateReason } from "./manager-types.js";
 import { reportError } from "./report-error.js";
-import { RetryTimer } from "./retry-timer.js";
+import { createRetryTimer, type RetryTimer } from "./retry-timer.js";
 import { Socket } from "./socket.js";
 import type { SocketOptions } from "./socket-types.js";
 
@@ -43,7 +43,7 @@ export class Manager extends Emitter<ManagerEvents> {
   constructor(options: ManagerOptions) {
     super();
     this.options = options;
-    this.#retry = new RetryTimer(options.clock, options, options.random, () => this.#onRetryDue());
+    this.#retry = createRetryTimer(options.clock, options, options.random, () => this.#onRetryDue());
   }
 
   /** Current state. */

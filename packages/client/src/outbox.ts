@@ -1,4 +1,4 @@
-import { MAX_ACK_ID, type Packet, PacketType } from "@cometa/protocol";
+import { MAX_ACK_ID, PACKET_EVENT, type Packet } from "@cometa/protocol";
 import { prepareArgs } from "./binary.js";
 import type { Clock, TimerHandle } from "./clock.js";
 import type { EmitFlags } from "./emit-operator.js";
@@ -9,8 +9,6 @@ import type { SocketOptions } from "./socket-types.js";
 
 /** Default `offlineBufferSize`. */
 export const DEFAULT_OFFLINE_BUFFER_SIZE = 1000;
-
-const FULL = "offline buffer full";
 
 // biome-ignore lint/suspicious/noExplicitAny: ack callbacks take whatever the server replies
 export type AckCallback = (...args: any[]) => void;
@@ -112,7 +110,7 @@ export function createOutbox(host: OutboxHost, options: SocketOptions, clock: Cl
 
   const store = (packet: Packet): void => {
     if (buffer.length < limit) buffer.push(packet);
-    else settle(packet.id, new ClientError("OFFLINE_BUFFER_FULL", FULL));
+    else settle(packet.id, new ClientError("OFFLINE_BUFFER_FULL"));
   };
 
   const drainRetries = (): void => {
@@ -122,7 +120,7 @@ export function createOutbox(host: OutboxHost, options: SocketOptions, clock: Cl
     const attempt = ++head.tries;
     const id = register((err: Error | null, ...reply: unknown[]) => onRetryResult(head, attempt, err, reply), true, head.timeoutMs);
     // If the engine refuses it, the connection is going down: onDisconnected() and reconnection resend it.
-    host.transmit({ type: PacketType.EVENT, nsp: host.nsp, id, data: head.data, mid: head.mid });
+    host.transmit({ type: PACKET_EVENT, nsp: host.nsp, id, data: head.data, mid: head.mid });
   };
 
   const onRetryResult = (entry: RetryEntry, attempt: number, err: Error | null, reply: unknown[]): void => {
@@ -134,7 +132,7 @@ export function createOutbox(host: OutboxHost, options: SocketOptions, clock: Cl
     // Send the next one before running application code, so a throwing ack cannot stall the queue.
     drainRetries();
     if (!err) entry.ack?.(null, ...reply);
-    else if (settled) entry.ack?.(new ClientError("RETRIES_EXHAUSTED", "retries exhausted", { cause: err }));
+    else if (settled) entry.ack?.(new ClientError("RETRIES_EXHAUSTED", undefined, err));
   };
 
   /** The emit, once its arguments are ready. */
@@ -142,11 +140,11 @@ export function createOutbox(host: OutboxHost, options: SocketOptions, clock: Cl
     const timeout = flags.timeout ?? options.ackTimeout;
     if (retries > 0 && !flags.volatile) {
       if (queue.length < limit) queue.push({ data, ack, mid: nextMid(), timeoutMs: timeout, tries: 0 });
-      else ack?.(new ClientError("OFFLINE_BUFFER_FULL", FULL));
+      else ack?.(new ClientError("OFFLINE_BUFFER_FULL"));
       drainRetries();
       return;
     }
-    const packet: Packet = { type: PacketType.EVENT, nsp: host.nsp, data };
+    const packet: Packet = { type: PACKET_EVENT, nsp: host.nsp, data };
     // As in socket.io-client, any ack with a timeout is error-first.
     if (ack !== undefined) packet.id = register(ack, errorFirst || timeout !== undefined, timeout);
     // A dropped volatile emit keeps its ack timer, if any: it fails with ACK_TIMEOUT, as in socket.io-client.

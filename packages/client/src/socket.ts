@@ -4,12 +4,14 @@ import {
   type EventParams,
   type EventsMap,
   type Packet,
-  PacketType,
+  PACKET_ACK,
+  PACKET_CONNECT,
+  PACKET_DISCONNECT,
+  PACKET_EVENT,
   RESERVED_EVENTS,
 } from "@cometa/protocol";
 import { resolveAuth } from "./auth.js";
-import { normalizeBinary } from "./binary.js";
-import { EmitOperator } from "./emit-operator.js";
+import { createEmitOperator, type EmitOperator } from "./emit-operator.js";
 import type { EngineCloseDetail } from "./engine/engine-contract.js";
 import { ClientError, ConnectError } from "./errors.js";
 import type { Manager, ManagerCloseReason } from "./manager.js";
@@ -29,6 +31,9 @@ import type {
 } from "./socket-types.js";
 
 export { DEFAULT_OFFLINE_BUFFER_SIZE };
+
+/** The state-change channel, in the emitter's map under a key no event name can equal. */
+const STATE = Symbol() as unknown as string;
 
 /**
  * A namespace socket: the object applications talk to. It joins one
@@ -65,7 +70,6 @@ export class Socket<Listen extends EventsMap = DefaultEventsMap, Emit extends Ev
   /** Events received before the CONNECT reply (connection-state recovery replays them first). */
   #early: unknown[][] = [];
   readonly #limit: number;
-  #stateListeners: ((change: SocketStateChange) => void)[] = [];
   readonly #outbox: Outbox;
   readonly #emitter: EmitOperator<Emit>;
 
@@ -90,7 +94,7 @@ export class Socket<Listen extends EventsMap = DefaultEventsMap, Emit extends Ev
       io.options.clock,
       io.options.random,
     );
-    this.#emitter = new EmitOperator((event, args, flags, errorFirst) => {
+    this.#emitter = createEmitOperator((event, args, flags, errorFirst) => {
       if (RESERVED_EVENTS.has(event)) throw new ClientError("RESERVED_EVENT", `${event} is reserved`);
       this.#outbox.emit(event, args, flags, errorFirst);
     });
@@ -130,10 +134,8 @@ export class Socket<Listen extends EventsMap = DefaultEventsMap, Emit extends Ev
 
   /** Observe state transitions (a separate channel, so no event name is taken from the application). Returns an unsubscribe function. */
   onStateChange(listener: (change: SocketStateChange) => void): () => void {
-    this.#stateListeners = [...this.#stateListeners, listener];
-    return () => {
-      this.#stateListeners = this.#stateListeners.filter((candidate) => candidate !== listener);
-    };
+    this.on(STATE, listener as never);
+    return () => this.off(STATE, listener as never);
   }
 
   /** Join the namespace (opening the connection if needed). */
@@ -151,7 +153,7 @@ export class Socket<Listen extends EventsMap = DefaultEventsMap, Emit extends Ev
 
   /** Leave the namespace; no reconnection follows. The connection closes when no socket uses it. */
   disconnect(): this {
-    if (this.connected) this.io.send({ type: PacketType.DISCONNECT, nsp: this.nsp });
+    if (this.connected) this.io.send({ type: PACKET_DISCONNECT, nsp: this.nsp });
     this.#stop("client-disconnect", "io client disconnect");
     return this;
   }
@@ -215,21 +217,21 @@ export class Socket<Listen extends EventsMap = DefaultEventsMap, Emit extends Ev
         // With connection state recovery, the server expects the session id and the last offset seen.
         // (Codecs write no payload for `data: undefined`.)
         const data = this.#pid === undefined ? auth : { pid: this.#pid, offset: this.#lastOffset, ...auth };
-        this.io.send({ type: PacketType.CONNECT, nsp: this.nsp, data });
+        this.io.send({ type: PACKET_CONNECT, nsp: this.nsp, data });
       },
       (cause) => {
-        if (current()) this.#refuse(new ClientError("AUTH_FAILED", "auth failed", { cause }));
+        if (current()) this.#refuse(new ClientError("AUTH_FAILED", undefined, cause));
       },
     );
   }
 
   /** @internal A packet for this namespace arrived (codecs deliver BINARY_EVENT/BINARY_ACK as EVENT/ACK). */
   _onPacket({ type, data, id }: Packet): void {
-    if (type === PacketType.EVENT) this.#onEvent(data as unknown[], id);
-    else if (type === PacketType.ACK) this.#outbox.resolveAck(id!, data as unknown[]);
-    else if (type === PacketType.DISCONNECT) this.#stop("server-disconnect", "io server disconnect");
+    if (type === PACKET_EVENT) this.#onEvent(data as unknown[], id);
+    else if (type === PACKET_ACK) this.#outbox.resolveAck(id!, data as unknown[]);
+    else if (type === PACKET_DISCONNECT) this.#stop("server-disconnect", "io server disconnect");
     else if (this.#state !== "connecting") return;
-    else if (type === PacketType.CONNECT) this.#onConnected(data as { sid?: unknown; pid?: unknown } | undefined);
+    else if (type === PACKET_CONNECT) this.#onConnected(data as { sid?: unknown; pid?: unknown } | undefined);
     else {
       // CONNECT_ERROR: `{message, data}` from Socket.IO v4 servers, a bare message from older ones.
       const body = (typeof data === "string" ? { message: data } : data) as { message?: unknown; data?: unknown } | undefined;
@@ -263,7 +265,7 @@ export class Socket<Listen extends EventsMap = DefaultEventsMap, Emit extends Ev
     const { sid, pid } = data ?? {};
     if (typeof sid !== "string") {
       // A Socket.IO v2 server replies without a sid.
-      this.emitReserved("connect_error", new ClientError("UNSUPPORTED_SERVER", "unsupported server"));
+      this.emitReserved("connect_error", new ClientError("UNSUPPORTED_SERVER"));
       return;
     }
     this.#id = sid;
@@ -312,7 +314,7 @@ export class Socket<Listen extends EventsMap = DefaultEventsMap, Emit extends Ev
     if (id !== undefined) {
       let sent = false; // at most one ACK per id
       args.push((...reply: unknown[]) => {
-        if (!sent) this.io.send({ type: PacketType.ACK, nsp: this.nsp, id, data: normalizeBinary(reply) });
+        if (!sent) this.io.send({ type: PACKET_ACK, nsp: this.nsp, id, data: reply });
         sent = true;
       });
     }
@@ -332,6 +334,6 @@ export class Socket<Listen extends EventsMap = DefaultEventsMap, Emit extends Ev
     const from = this.#state;
     if (from === next) return;
     this.#state = next;
-    for (const listener of this.#stateListeners) listener({ from, to: next, reason });
+    this.emitReserved(STATE, { from, to: next, reason });
   }
 }

@@ -149,7 +149,7 @@ describe("Socket: offline buffer", () => {
 });
 
 describe("Socket: binary", () => {
-  it("sends ArrayBuffer, typed arrays and DataView as Uint8Array views", () => {
+  it("hands ArrayBuffer, typed arrays and DataView to the codec as they are (every codec sends them as binary)", () => {
     const env = setup();
     const socket = connected(env);
     const bytes = new Uint8Array([1, 2, 3, 4]);

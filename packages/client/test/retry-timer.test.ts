@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_BACKOFF } from "../src/backoff.js";
-import { RetryTimer } from "../src/retry-timer.js";
+import { createRetryTimer } from "../src/retry-timer.js";
 import { FakeClock } from "./fake-clock.js";
 
-describe("RetryTimer", () => {
+describe("createRetryTimer", () => {
   it("fires after each scheduled delay and counts attempts", () => {
     const clock = new FakeClock();
     let fired = 0;
-    const timer = new RetryTimer(clock, DEFAULT_BACKOFF, () => 0, () => fired++);
+    const timer = createRetryTimer(clock, DEFAULT_BACKOFF, () => 0, () => fired++);
     expect(timer.schedule()).toBe(1000);
     expect(timer.attempts).toBe(1);
     expect(clock.pending).toEqual([1000]);
@@ -23,7 +23,7 @@ describe("RetryTimer", () => {
   it("schedule() replaces an armed timer; cancel() keeps the count; reset() starts over", () => {
     const clock = new FakeClock();
     let fired = 0;
-    const timer = new RetryTimer(clock, DEFAULT_BACKOFF, () => 0, () => fired++);
+    const timer = createRetryTimer(clock, DEFAULT_BACKOFF, () => 0, () => fired++);
     timer.schedule();
     timer.schedule();
     expect(clock.pending).toEqual([2000]);
@@ -39,7 +39,7 @@ describe("RetryTimer", () => {
 
   it("uses the injected randomness and the server-requested wait", () => {
     const clock = new FakeClock();
-    const timer = new RetryTimer(clock, DEFAULT_BACKOFF, () => 0.5, () => {});
+    const timer = createRetryTimer(clock, DEFAULT_BACKOFF, () => 0.5, () => {});
     expect(timer.schedule()).toBe(750);
     expect(timer.schedule(3000)).toBe(3750);
   });

@@ -43,6 +43,33 @@ describe("Socket: events and acks", () => {
     expect(socket.hasListeners("e")).toBe(false);
   });
 
+  it("off() of a once listener before it fires, and listeners() lists the application's functions", () => {
+    const env = setup();
+    const socket = connected(env);
+    const seen: string[] = [];
+    const once = (x: string) => seen.push(`once:${x}`);
+    const on = (x: string) => seen.push(`on:${x}`);
+    socket.once("e", once).on("e", on);
+    expect(socket.listeners("e")).toEqual([once, on]);
+    socket.off("e", once);
+    env.engine().deliver({ type: PacketType.EVENT, nsp: "/", data: ["e", "1"] });
+    expect(seen).toEqual(["on:1"]);
+  });
+
+  it("off() without arguments removes the event listeners, not the catch-all ones or state observers", () => {
+    const env = setup();
+    const socket = connected(env);
+    const seen: string[] = [];
+    socket.on("e", () => seen.push("e"));
+    socket.onAny((event: string) => seen.push(`any:${event}`));
+    socket.onStateChange(({ to }) => seen.push(`state:${to}`));
+    socket.off();
+    env.engine().deliver({ type: PacketType.EVENT, nsp: "/", data: ["e"] });
+    socket.disconnect();
+    expect(seen).toEqual(["any:e", "state:inactive"]);
+    expect(socket.hasListeners("e")).toBe(false);
+  });
+
   it("calls an ack callback with the server's reply, once", () => {
     const env = setup();
     const socket = connected(env);

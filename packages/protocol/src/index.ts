@@ -4,7 +4,9 @@
  * - Engine.IO v4: packets, WebSocket frames, long-polling payloads, the
  *   handshake, HTTP error codes and close reasons.
  * - Socket.IO v5: packets, validation, namespace and ack-id rules.
- * - The `Codec` interface and the Socket.IO default text codec.
+ * - The `Codec` interface and the Socket.IO default text codec (`textCodec`
+ *   for servers, which validate every packet; `clientTextCodec` for clients,
+ *   which check only what they act on, see `trustedPacket`).
  *
  * It imports nothing and runs unchanged in browsers and Node.
  *
@@ -30,7 +32,19 @@ export {
 export { decodeBase64, encodeBase64 } from "./engine/base64.js";
 export { ENGINE_ERRORS, EngineErrorCode, engineErrorBody } from "./engine/http-error.js";
 export type { EngineCloseReason } from "./engine/close-reason.js";
-export { MAX_ACK_ID, type Packet, PacketType, RESERVED_EVENTS } from "./socketio/packet.js";
+export {
+  MAX_ACK_ID,
+  PACKET_ACK,
+  PACKET_BINARY_ACK,
+  PACKET_BINARY_EVENT,
+  PACKET_CONNECT,
+  PACKET_CONNECT_ERROR,
+  PACKET_DISCONNECT,
+  PACKET_EVENT,
+  type Packet,
+  PacketType,
+  RESERVED_EVENTS,
+} from "./socketio/packet.js";
 export {
   isValidAckId,
   isValidNamespace,
@@ -42,6 +56,8 @@ export {
 export type { Codec, PacketDecoder } from "./codec.js";
 export { createTextCodec, DEFAULT_MAX_ATTACHMENTS, type TextCodecOptions, textCodec } from "./text-codec/text-codec.js";
 export { TextPacketDecoder } from "./text-codec/text-decoder.js";
+export { clientTextCodec } from "./text-codec/client-text-codec.js";
+export { trustedPacket } from "./socketio/trusted-packet.js";
 export { DEFAULT_VALUE_LIMITS, guardValue, type ValueLimits } from "./socketio/value-guard.js";
 export type {
   AckArgs,

@@ -97,9 +97,8 @@ export function createClientEngine(options: ClientEngineOptions): CometaClientEn
 
 /** {@link createClientEngine} with explicit dependencies. */
 export function createEngine(options: ClientEngineOptions, deps: EngineDeps): CometaClientEngine {
-  const { clock, origin, timeout } = options;
+  const { clock, origin, path, timeout } = options;
   const { memory } = deps;
-  const path = options.path.replace(/\/?$/, "/");
   const memoryKey = origin + path;
   const queue: EnginePacket[] = [];
   let state: EngineState = "idle";
@@ -160,7 +159,7 @@ export function createEngine(options: ClientEngineOptions, deps: EngineDeps): Co
     const left = deadline - clock.now();
     if (timeout > 0 && timeout < 2 ** 31) {
       openTimer = clock.setTimeout(
-        () => onError("transport error", { error: new ClientError("HANDSHAKE_TIMEOUT", "handshake timeout") }),
+        () => onError("transport error", { error: new ClientError("HANDSHAKE_TIMEOUT") }),
         candidates.length > 0 ? left / 2 : left,
       );
     }
@@ -194,7 +193,7 @@ export function createEngine(options: ClientEngineOptions, deps: EngineDeps): Co
   const onHandshake = (data: unknown): void => {
     handshake = parseHandshake(data);
     if (!handshake) {
-      end("parse error", { error: new ClientError("BAD_HANDSHAKE", "invalid handshake") });
+      end("parse error", { error: new ClientError("BAD_HANDSHAKE") });
       return;
     }
     clock.clearTimeout(openTimer);
@@ -301,7 +300,7 @@ export function createEngine(options: ClientEngineOptions, deps: EngineDeps): Co
         return;
       }
       // Not thrown: report like any failed attempt, after open() returns.
-      const error = new ClientError("NO_TRANSPORT", "no known transport");
+      const error = new ClientError("NO_TRANSPORT");
       Promise.resolve().then(() => end("transport error", { error }));
     },
     send(frames, sendOptions) {

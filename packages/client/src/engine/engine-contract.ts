@@ -35,7 +35,7 @@ export interface EngineCloseDetail {
 export interface ClientEngineOptions {
   /** `http(s)://host:port` (ws/wss URLs are derived). */
   readonly origin: string;
-  /** Engine.IO path, default `/socket.io/` (with trailing slash). */
+  /** Engine.IO path with leading and trailing slashes, default `/socket.io/` (`connect()` adds missing ones). */
   readonly path: string;
   /** Extra query parameters sent on every request (values are stringified). */
   readonly query: Readonly<Record<string, string | number | boolean>>;

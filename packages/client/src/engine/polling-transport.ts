@@ -39,7 +39,7 @@ export const createPollingTransport: TransportFactory = ({ options, clock, url }
   /** A GET (no body) or POST; resolves with the body of a 200 response, or undefined once failed or closed. */
   const request = async (body?: string): Promise<string | undefined> => {
     try {
-      if (!fetchFn) throw new ClientError("NO_TRANSPORT", "no fetch (options.fetch)");
+      if (!fetchFn) throw new ClientError("NO_TRANSPORT", "no fetch");
       // fetch itself labels a string body `text/plain;charset=UTF-8`, as Engine.IO expects.
       const response = await fetchFn(url(), {
         method: body ? "POST" : "GET",
@@ -56,7 +56,7 @@ export const createPollingTransport: TransportFactory = ({ options, clock, url }
       return closed ? undefined : text;
     } catch (error) {
       fail("transport error", {
-        error: error instanceof ClientError ? error : new ClientError("NETWORK_ERROR", "request failed", { cause: error }),
+        error: error instanceof ClientError ? error : new ClientError("NETWORK_ERROR", undefined, error),
       });
     }
   };

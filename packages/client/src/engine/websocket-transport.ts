@@ -38,11 +38,11 @@ export const createWebSocketTransport: TransportFactory = ({ options, url }, han
     if (close()) handler.onTransportError(reason, detail);
   };
   const wsError = (what: string, cause?: unknown): EngineCloseDetail => ({
-    error: new ClientError("WEBSOCKET_ERROR", `websocket ${what}`, { cause }),
+    error: new ClientError("WEBSOCKET_ERROR", `websocket ${what}`, cause),
   });
 
   try {
-    if (!Ctor) throw new ClientError("NO_TRANSPORT", "no WebSocket (options.WebSocket)");
+    if (!Ctor) throw new ClientError("NO_TRANSPORT", "no WebSocket");
     const headers = options.extraHeaders;
     // Browsers cannot send headers on a WebSocket and would take the object as a subprotocol list.
     socket = Object.keys(headers).length > 0 && !globals.document ? new Ctor(url(), { headers }) : new Ctor(url());

@@ -30,7 +30,7 @@ describe("engine state machine", () => {
   });
 
   it("builds URLs with EIO, transport, query and sid", () => {
-    const rig = createRig({ transports: ["polling", "websocket"], query: { token: "a b", EIO: "3", t: "x" }, path: "/rt" });
+    const rig = createRig({ transports: ["polling", "websocket"], query: { token: "a b", EIO: "3", t: "x" }, path: "/rt/" });
     rig.engine.open();
     expect(rig.last("polling").url).toBe("http://example.test/rt/?EIO=4&transport=polling&token=a%20b");
     rig.last("polling").receive(openPacket("s/1"));

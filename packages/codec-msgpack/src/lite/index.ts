@@ -9,5 +9,5 @@
  * const socket = connect(url, { codec: liteMsgpackCodec });
  * ```
  */
-export { createLiteMsgpackCodec, liteMsgpackCodec } from "./lite-codec.js";
+export { createLiteMsgpackCodec, liteMsgpackClientCodec, liteMsgpackCodec } from "./lite-codec.js";
 export { MsgpackCodecError, type MsgpackCodecOptions } from "./codec-options.js";

@@ -1,6 +1,16 @@
-import { type Codec, type Frame, type Packet, type PacketDecoder, ProtocolError, validatePacket } from "@cometa/protocol";
+import {
+  type Codec,
+  DEFAULT_VALUE_LIMITS,
+  type Frame,
+  type Packet,
+  type PacketDecoder,
+  ProtocolError,
+  trustedPacket,
+  type ValueLimits,
+  validatePacket,
+} from "@cometa/protocol";
 import { type MsgpackCodecOptions, resolveLimits } from "./codec-options.js";
-import { writePacket } from "./packet-writer.js";
+import { writePacket, writeTrustedPacket } from "./packet-writer.js";
 import { readValue } from "./value-reader.js";
 
 /**
@@ -22,19 +32,31 @@ import { readValue } from "./value-reader.js";
  * ```
  */
 export function createLiteMsgpackCodec(options?: MsgpackCodecOptions): Codec {
-  const limits = resolveLimits(options);
+  return codecWith(resolveLimits(options), validatePacket, writePacket);
+}
+
+/**
+ * The codec for checked limits, checking packet shapes with `check` and
+ * writing packets with `write`. The default codecs skip the option checks,
+ * so bundles leave them out.
+ */
+function codecWith(
+  limits: ValueLimits,
+  check: (value: unknown) => Packet | ProtocolError,
+  write: (packet: Packet) => Uint8Array,
+): Codec {
   // The decoder is stateless (one frame = one packet), so every connection can share it.
   const decoder: PacketDecoder = {
     add(frame: Frame): Packet | ProtocolError {
       if (typeof frame === "string") return textFrameError();
       const value = readValue(frame, limits);
-      return value instanceof ProtocolError ? value : validatePacket(value);
+      return value instanceof ProtocolError ? value : check(value);
     },
     reset() {},
   };
   return {
     name: "msgpack",
-    encode: (packet) => [writePacket(packet)],
+    encode: (packet) => [write(packet)],
     createDecoder: () => decoder,
   };
 }
@@ -45,4 +67,19 @@ export function textFrameError(): ProtocolError {
 }
 
 /** The lite codec with default limits (depth 32, 10 000 values). */
-export const liteMsgpackCodec: Codec = createLiteMsgpackCodec();
+export const liteMsgpackCodec: Codec = /* @__PURE__ */ codecWith(DEFAULT_VALUE_LIMITS, validatePacket, writePacket);
+
+/**
+ * The lite codec as a client uses it: the same wire, the same hardened
+ * reader and limits, but packet shapes checked the way a client needs
+ * (`trustedPacket`: a client trusts its server for them) instead of by
+ * `validatePacket`, and its own packets written without re-checking. It
+ * keeps `validatePacket` out of browser bundles. Servers must use
+ * `liteMsgpackCodec` or `msgpackCodec`: they face untrusted peers.
+ *
+ * @example
+ * ```ts
+ * const socket = connect("https://example.com", { codec: liteMsgpackClientCodec });
+ * ```
+ */
+export const liteMsgpackClientCodec: Codec = /* @__PURE__ */ codecWith(DEFAULT_VALUE_LIMITS, trustedPacket, writeTrustedPacket);

@@ -1,4 +1,4 @@
-import { isValidAckId, type Packet, PacketType } from "@cometa/protocol";
+import { isValidAckId, PACKET_ACK, PACKET_CONNECT_ERROR, PACKET_EVENT, type Packet } from "@cometa/protocol";
 import { MsgpackCodecError } from "./codec-options.js";
 import { writeDocument } from "./value-writer.js";
 
@@ -11,11 +11,11 @@ import { writeDocument } from "./value-writer.js";
  */
 export function checkPacket(packet: Packet): string | undefined {
   const { type, nsp, id } = packet;
-  const mid = type === PacketType.EVENT ? packet.mid : undefined;
+  const mid = type === PACKET_EVENT ? packet.mid : undefined;
   if (
-    !(Number.isInteger(type) && type >= 0 && type <= PacketType.CONNECT_ERROR) ||
+    !(Number.isInteger(type) && type >= 0 && type <= PACKET_CONNECT_ERROR) ||
     typeof nsp !== "string" ||
-    (id === undefined ? type === PacketType.ACK : !isValidAckId(id)) ||
+    (id === undefined ? type === PACKET_ACK : !isValidAckId(id)) ||
     (mid !== undefined && typeof mid !== "string")
   ) {
     throw new MsgpackCodecError("ENCODE_INVALID_PACKET", `invalid packet type ${type} or id ${id}`);
@@ -35,7 +35,15 @@ export function checkPacket(packet: Packet): string | undefined {
  */
 export function writePacket(packet: Packet): Uint8Array {
   const mid = checkPacket(packet);
-  const { type, nsp, data, id } = packet;
+  return writeTrustedPacket(mid === packet.mid ? packet : { ...packet, mid });
+}
+
+/**
+ * {@link writePacket} without the checks, for a packet known to be valid
+ * (the client builds its packets itself, and sets `mid` on EVENTs only).
+ */
+export function writeTrustedPacket(packet: Packet): Uint8Array {
+  const { type, nsp, data, id, mid } = packet;
   // The writer leaves the undefined fields of this map out.
-  return writeDocument(type === PacketType.ACK ? { id, type, data, nsp } : { type, data, id, nsp, mid });
+  return writeDocument(type === PACKET_ACK ? { id, type, data, nsp } : { type, data, id, nsp, mid });
 }

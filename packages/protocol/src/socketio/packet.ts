@@ -3,15 +3,35 @@
  * decode; it is independent of the wire format.
  */
 
+/*
+ * The packet types one by one: bundlers inline an imported `const` number,
+ * while `PacketType.EVENT` stays a property lookup on an object that must be
+ * shipped. Size-sensitive code (the browser client and codecs) uses these.
+ */
+/** {@link PacketType}.CONNECT */
+export const PACKET_CONNECT = 0;
+/** {@link PacketType}.DISCONNECT */
+export const PACKET_DISCONNECT = 1;
+/** {@link PacketType}.EVENT */
+export const PACKET_EVENT = 2;
+/** {@link PacketType}.ACK */
+export const PACKET_ACK = 3;
+/** {@link PacketType}.CONNECT_ERROR */
+export const PACKET_CONNECT_ERROR = 4;
+/** {@link PacketType}.BINARY_EVENT */
+export const PACKET_BINARY_EVENT = 5;
+/** {@link PacketType}.BINARY_ACK */
+export const PACKET_BINARY_ACK = 6;
+
 /** Socket.IO packet types. BINARY_EVENT and BINARY_ACK exist only on the wire of the text codec. */
 export const PacketType = {
-  CONNECT: 0,
-  DISCONNECT: 1,
-  EVENT: 2,
-  ACK: 3,
-  CONNECT_ERROR: 4,
-  BINARY_EVENT: 5,
-  BINARY_ACK: 6,
+  CONNECT: PACKET_CONNECT,
+  DISCONNECT: PACKET_DISCONNECT,
+  EVENT: PACKET_EVENT,
+  ACK: PACKET_ACK,
+  CONNECT_ERROR: PACKET_CONNECT_ERROR,
+  BINARY_EVENT: PACKET_BINARY_EVENT,
+  BINARY_ACK: PACKET_BINARY_ACK,
 } as const;
 
 /** A numeric Socket.IO packet type. */

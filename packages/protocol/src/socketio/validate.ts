@@ -5,7 +5,7 @@
  * {@link validatePacket} on whatever their wire format decoded.
  */
 import { ProtocolError, type ProtocolErrorCode } from "../errors.js";
-import { MAX_ACK_ID, type Packet, PacketType, RESERVED_EVENTS } from "./packet.js";
+import { MAX_ACK_ID, PACKET_ACK, PACKET_BINARY_ACK, PACKET_BINARY_EVENT, PACKET_EVENT, type Packet, type PacketType, RESERVED_EVENTS } from "./packet.js";
 
 /**
  * Longest namespace accepted, in UTF-16 code units. Real namespaces are short
@@ -92,13 +92,13 @@ export function validatePacket(raw: unknown, options?: ValidatePacketOptions): P
   const id = own(raw, "id");
   const mid = own(raw, "mid");
   // BINARY_EVENT/BINARY_ACK (5/6) exist only on the text codec's wire: they become EVENT/ACK (2/3).
-  if (options?.binaryTypes && (type === PacketType.BINARY_EVENT || type === PacketType.BINARY_ACK)) type -= 3;
-  const takesId = type === PacketType.EVENT || type === PacketType.ACK;
+  if (options?.binaryTypes && (type === PACKET_BINARY_EVENT || type === PACKET_BINARY_ACK)) type -= 3;
+  const takesId = type === PACKET_EVENT || type === PACKET_ACK;
   if (!(type === 0 || type === 1 || takesId || type === 4)) return invalid("INVALID_PACKET", "packet type");
   if (!isValidNamespace(nsp)) return invalid("INVALID_NAMESPACE", "namespace");
   if (!DATA_RULES[type]!(data)) return invalid("INVALID_PACKET", "packet data");
   if (id !== undefined && !takesId) return invalid("INVALID_PACKET", "ack id on this packet type");
-  if (id === undefined ? type === PacketType.ACK : !isValidAckId(id)) return invalid("INVALID_ACK_ID", "ack id");
+  if (id === undefined ? type === PACKET_ACK : !isValidAckId(id)) return invalid("INVALID_ACK_ID", "ack id");
   if (mid !== undefined && !(typeof mid === "string" && mid.length > 0 && mid.length <= MAX_MESSAGE_ID_LENGTH)) {
     return invalid("INVALID_PACKET", "mid");
   }
@@ -107,7 +107,7 @@ export function validatePacket(raw: unknown, options?: ValidatePacketOptions): P
   const packet: Packet = { type: type as PacketType, nsp: nsp as string };
   if (data !== undefined) packet.data = data;
   if (id !== undefined) packet.id = id as number;
-  if (mid !== undefined && type === PacketType.EVENT) packet.mid = mid as string;
+  if (mid !== undefined && type === PACKET_EVENT) packet.mid = mid as string;
   return packet;
 }
 

@@ -5,7 +5,7 @@
  * only ASCII digits count as digits here.
  */
 import { ProtocolError } from "../errors.js";
-import { PacketType } from "../socketio/packet.js";
+import { PACKET_BINARY_ACK, PACKET_BINARY_EVENT, PACKET_CONNECT } from "../socketio/packet.js";
 
 /** Raw fields of a text frame, before validation. */
 export interface RawTextPacket {
@@ -27,7 +27,7 @@ const MAX_ID_DIGITS = 10;
  */
 export function parseTextPacket(text: string, maxAttachments: number): RawTextPacket | ProtocolError {
   const type = text.charCodeAt(0) - 48;
-  if (!(type >= PacketType.CONNECT && type <= PacketType.BINARY_ACK)) return new ProtocolError("INVALID_PACKET", "unknown packet type");
+  if (!(type >= PACKET_CONNECT && type <= PACKET_BINARY_ACK)) return new ProtocolError("INVALID_PACKET", "unknown packet type");
   let i = 1;
   /** The run of ASCII digits at `i` (possibly empty); moves `i` past it. */
   const digits = (): string => {
@@ -37,7 +37,7 @@ export function parseTextPacket(text: string, maxAttachments: number): RawTextPa
   };
 
   let attachments = 0;
-  if (type === PacketType.BINARY_EVENT || type === PacketType.BINARY_ACK) {
+  if (type === PACKET_BINARY_EVENT || type === PACKET_BINARY_ACK) {
     const count = digits();
     // Compare the digit count first so a huge number is never converted.
     attachments = count.length > 6 ? Number.POSITIVE_INFINITY : Number(count);

@@ -7,7 +7,7 @@ import type { Codec, PacketDecoder } from "../codec.js";
 import type { Frame } from "../engine/packet.js";
 import type { Packet } from "../socketio/packet.js";
 import { DEFAULT_VALUE_LIMITS, type ValueLimits } from "../socketio/value-guard.js";
-import { TextPacketDecoder } from "./text-decoder.js";
+import { createTextDecoder, validateTextPacket } from "./text-decoder.js";
 import { encodeTextPacket } from "./text-encoder.js";
 
 /** Options of {@link createTextCodec}. */
@@ -39,9 +39,9 @@ export function createTextCodec(options?: TextCodecOptions): Codec {
   return {
     name: "text",
     encode: (packet: Packet): Frame[] => encodeTextPacket(packet),
-    createDecoder: (): PacketDecoder => new TextPacketDecoder(maxAttachments, limits),
+    createDecoder: (): PacketDecoder => createTextDecoder(maxAttachments, limits, validateTextPacket),
   };
 }
 
 /** The text codec with default options. */
-export const textCodec: Codec = createTextCodec();
+export const textCodec: Codec = /* @__PURE__ */ createTextCodec();

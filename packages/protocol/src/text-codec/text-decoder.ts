@@ -1,5 +1,5 @@
 /**
- * Decoding side of the Socket.IO default parser: one instance per
+ * Decoding side of the Socket.IO default parser: one decoder per
  * connection, because a BINARY_EVENT/BINARY_ACK text frame is followed by its
  * attachments as separate binary frames.
  */
@@ -7,11 +7,14 @@ import type { PacketDecoder } from "../codec.js";
 import type { Frame } from "../engine/packet.js";
 import { ProtocolError } from "../errors.js";
 import type { Packet } from "../socketio/packet.js";
-import { guardValue, type ValueLimits } from "../socketio/value-guard.js";
 import { validatePacket } from "../socketio/validate.js";
+import { guardValue, type ValueLimits } from "../socketio/value-guard.js";
 import { toUint8Array } from "./binary.js";
-import { parseTextPacket } from "./parse-text-packet.js";
+import { parseTextPacket, type RawTextPacket } from "./parse-text-packet.js";
 import { fillPlaceholders, findPlaceholders, type PlaceholderSlot } from "./placeholders.js";
+
+/** Turns the raw fields of a text frame into a packet (BINARY_* become EVENT/ACK), or rejects them. */
+export type TextPacketCheck = (raw: RawTextPacket) => Packet | ProtocolError;
 
 /** A binary packet waiting for its attachments. */
 interface Pending {
@@ -22,58 +25,75 @@ interface Pending {
 }
 
 /**
- * Per-connection decoder of the text codec. Never throws: bad JSON, an
- * invalid shape, a bad placeholder, a binary frame when none is expected or a
- * text frame while attachments are pending all return a `ProtocolError` and
- * reset the decoder. Decoded binary values are `Uint8Array` views of the
- * frames (not copies).
+ * A per-connection decoder of the text codec that checks packet shapes with
+ * `check`: `validatePacket` (servers, {@link TextPacketDecoder}) or the
+ * client's `trustedPacket`. Never throws: bad JSON, an invalid shape, a bad
+ * placeholder, a binary frame when none is expected or a text frame while
+ * attachments are pending all return a `ProtocolError` and reset the
+ * decoder. Decoded binary values are `Uint8Array` views of the frames (not
+ * copies).
  */
-export class TextPacketDecoder implements PacketDecoder {
-  #pending: Pending | undefined;
+export function createTextDecoder(maxAttachments: number, limits: ValueLimits, check: TextPacketCheck): PacketDecoder {
+  let pending: Pending | undefined;
 
-  constructor(
-    private readonly maxAttachments: number,
-    private readonly limits: ValueLimits,
-  ) {}
-
-  /** Feed one Engine.IO message payload; see {@link PacketDecoder.add}. */
-  add(frame: Frame): Packet | undefined | ProtocolError {
-    if (typeof frame === "string") {
-      if (this.#pending !== undefined) {
-        this.#pending = undefined;
-        return new ProtocolError("INVALID_ATTACHMENTS", "text frame while attachments are pending");
-      }
-      return this.#addText(frame);
-    }
-    return this.#addBinary(frame);
-  }
-
-  /** Drop a packet waiting for attachments. */
-  reset(): void {
-    this.#pending = undefined;
-  }
-
-  #addText(text: string): Packet | undefined | ProtocolError {
-    const raw = parseTextPacket(text, this.maxAttachments);
+  const addText = (text: string): Packet | undefined | ProtocolError => {
+    const raw = parseTextPacket(text, maxAttachments);
     if (raw instanceof ProtocolError) return raw;
-    const packet = validatePacket(raw, { binaryTypes: true });
+    const packet = check(raw);
     if (packet instanceof ProtocolError) return packet;
-    const unsafe = guardValue(packet.data, this.limits);
+    const unsafe = guardValue(packet.data, limits);
     if (unsafe !== undefined) return unsafe;
     if (raw.attachments === 0) return packet;
     const slots = findPlaceholders(packet.data, raw.attachments);
     if (slots instanceof ProtocolError) return slots;
-    this.#pending = { packet, slots, expected: raw.attachments, attachments: [] };
+    pending = { packet, slots, expected: raw.attachments, attachments: [] };
     return undefined;
+  };
+
+  const addBinary = (bytes: Uint8Array): Packet | undefined | ProtocolError => {
+    const waiting = pending;
+    if (waiting === undefined) return new ProtocolError("INVALID_ATTACHMENTS", "unexpected binary frame");
+    waiting.attachments.push(toUint8Array(bytes));
+    if (waiting.attachments.length < waiting.expected) return undefined;
+    pending = undefined;
+    fillPlaceholders(waiting.slots, waiting.attachments);
+    return waiting.packet;
+  };
+
+  return {
+    add(frame: Frame) {
+      if (typeof frame !== "string") return addBinary(frame);
+      if (pending === undefined) return addText(frame);
+      pending = undefined;
+      return new ProtocolError("INVALID_ATTACHMENTS", "text frame while attachments are pending");
+    },
+    reset() {
+      pending = undefined;
+    },
+  };
+}
+
+/** `validatePacket` for text frames: BINARY_EVENT/BINARY_ACK are valid here. */
+export const validateTextPacket: TextPacketCheck = (raw) => validatePacket(raw, { binaryTypes: true });
+
+/**
+ * Per-connection decoder of the text codec, validating every packet with
+ * `validatePacket` (see {@link createTextDecoder} for the rest).
+ */
+export class TextPacketDecoder implements PacketDecoder {
+  readonly #decoder: PacketDecoder;
+
+  constructor(maxAttachments: number, limits: ValueLimits) {
+    this.#decoder = createTextDecoder(maxAttachments, limits, validateTextPacket);
   }
 
-  #addBinary(bytes: Uint8Array): Packet | undefined | ProtocolError {
-    const pending = this.#pending;
-    if (pending === undefined) return new ProtocolError("INVALID_ATTACHMENTS", "unexpected binary frame");
-    pending.attachments.push(toUint8Array(bytes));
-    if (pending.attachments.length < pending.expected) return undefined;
-    this.#pending = undefined;
-    fillPlaceholders(pending.slots, pending.attachments);
-    return pending.packet;
+  /** Feed one Engine.IO message payload; see {@link PacketDecoder.add}. */
+  add(frame: Frame): Packet | undefined | ProtocolError {
+    return this.#decoder.add(frame);
+  }
+
+  /** Drop a packet waiting for attachments. */
+  reset(): void {
+    this.#decoder.reset();
   }
 }

@@ -8,7 +8,7 @@
  */
 import type { Frame } from "../engine/packet.js";
 import { ProtocolError } from "../errors.js";
-import { type Packet, PacketType } from "../socketio/packet.js";
+import { PACKET_ACK, PACKET_BINARY_ACK, PACKET_BINARY_EVENT, PACKET_EVENT, type Packet, type PacketType } from "../socketio/packet.js";
 import { validatePacket } from "../socketio/validate.js";
 import { deconstruct, hasBinary } from "./binary.js";
 
@@ -26,14 +26,23 @@ import { deconstruct, hasBinary } from "./binary.js";
 export function encodeTextPacket(packet: Packet): Frame[] {
   const valid = validatePacket(packet);
   if (valid instanceof ProtocolError) throw valid;
-  const { type, nsp, data, id } = valid;
+  return writeTextPacket(valid);
+}
+
+/**
+ * {@link encodeTextPacket} without `validatePacket`, for a packet known to be
+ * valid (the client builds its packets itself). Still throws for a namespace
+ * with "," and for cyclic data.
+ */
+export function writeTextPacket(packet: Packet): Frame[] {
+  const { type, nsp, data, id } = packet;
   if (nsp !== "/" && nsp.includes(",")) {
     throw new ProtocolError("INVALID_NAMESPACE", "a namespace with \",\" in the text codec");
   }
-  if ((type === PacketType.EVENT || type === PacketType.ACK) && hasBinary(data)) {
+  if ((type === PACKET_EVENT || type === PACKET_ACK) && hasBinary(data)) {
     const attachments: Uint8Array[] = [];
     const json = JSON.stringify(deconstruct(data, attachments));
-    const binaryType = type === PacketType.EVENT ? PacketType.BINARY_EVENT : PacketType.BINARY_ACK;
+    const binaryType = type === PACKET_EVENT ? PACKET_BINARY_EVENT : PACKET_BINARY_ACK;
     const frames: Frame[] = [header(binaryType, attachments.length, nsp, id) + json];
     for (const attachment of attachments) frames.push(attachment);
     return frames;
