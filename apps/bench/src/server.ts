@@ -3,19 +3,32 @@
  * independent one that speaks the protocol) can measure Cometa next to Socket.IO.
  *
  * Start (after `pnpm build`, from the repository root): `PORT=3000 node apps/bench/dist/server.js`.
- * Env `HOST` defaults to 127.0.0.1. One foreground process; exits on SIGTERM.
+ * Env `HOST` defaults to 127.0.0.1. One foreground process; exits on SIGTERM. With env `REDIS_URL`
+ * the server uses `@cometa/redis` (`redisAdapter(new Redis(url))`), so several instances share rooms
+ * (the `cluster-fanout` scenario); without it nothing Redis-related is loaded.
  *
  * @example
  * // join(room, ack) → ack(true); broadcast(room, payload) → to(room).emit("tick", payload);
  * // echo(payload, ack) → ack(payload)
  * PORT=4000 node apps/bench/dist/server.js
  */
+import type { RedisAdapterFactory } from "@cometa/redis";
 import { createServer } from "@cometa/server";
 import { announce, exitOnSignal, readListenAddress } from "./servers/server-env.js";
 
+/** The Redis adapter when `REDIS_URL` is set, loaded lazily so the 1-instance server stays as it was. */
+async function adapterFromEnv(): Promise<{ adapter?: RedisAdapterFactory }> {
+  const url = process.env.REDIS_URL;
+  if (!url) return {};
+  const [{ Redis }, { redisAdapter }] = await Promise.all([import("ioredis"), import("@cometa/redis")]);
+  return { adapter: redisAdapter(new Redis(url)) };
+}
+
 const address = readListenAddress();
 // MessagePack is the default codec: the socket.io-msgpack-parser wire format BENCH.md requires.
-const io = createServer({ codec: "msgpack" });
+// Every benchmark client comes from 127.0.0.1: the per-address session cap (a defence, default 100)
+// is off, as for trusted networks; Socket.IO has no such cap either.
+const io = createServer({ codec: "msgpack", maxConnectionsPerIp: Number.POSITIVE_INFINITY, ...(await adapterFromEnv()) });
 
 io.on("connection", (socket) => {
   socket.on("join", (room: string, ack?: (ok: boolean) => void) => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { PhaseResult } from "../src/load/scenario-spec.js";
+import { renderClusterMarkdown, renderClusterText } from "../src/report/cluster-table.js";
 import { renderMarkdownTable, renderTextTable } from "../src/report/result-table.js";
-import { type RawResult, summarize } from "../src/report/summary.js";
+import { CLUSTER_GOAL_RATIO, isClusterRow, type RawResult, summarize } from "../src/report/summary.js";
 import { renderSvgChart } from "../src/report/svg-chart.js";
 import type { TargetName } from "../src/run/targets.js";
 
@@ -70,5 +71,53 @@ describe("summarize", () => {
     expect(svg).toMatch(/^<svg[^>]+xmlns/);
     expect(svg).toContain("a &lt;noisy&gt; machine");
     expect(svg.match(/<rect x=/g)).toHaveLength(4);
+  });
+});
+
+describe("summarize: cross-instance rows", () => {
+  const cluster = (cpu: number, instances?: number, extra: Partial<PhaseResult> = {}): PhaseResult =>
+    result("cluster-fanout-1000", "saturated", cpu, instances === undefined ? extra : { instances, redisCpuUsPerOp: 0.1, redisCpuPercent: 2, ...extra });
+  const rows = summarize([
+    raw("cometa", 1, cluster(3.0)),
+    raw("socketio-uws", 1, cluster(3.5)),
+    raw("cometa", 1, cluster(3.6, 2)),
+    raw("socketio-uws", 1, cluster(4.9, 2)),
+    raw("cometa", 2, cluster(3.0)),
+    raw("cometa", 2, cluster(4.2, 2, { redisCpuUsPerOp: 0.3 })),
+  ]);
+
+  it("puts the 1-instance baseline first and divides the 2-instance rows by it, per target", () => {
+    expect(rows.map((row) => `${row.target}×${row.instances}`)).toEqual(["cometa×1", "socketio-uws×1", "cometa×2", "socketio-uws×2"]);
+    expect(rows.every(isClusterRow)).toBe(true);
+    const [cometaSingle, , cometaCluster, socketioCluster] = rows;
+    expect(cometaSingle!.vsSingle).toBeUndefined();
+    expect(cometaCluster!.primary).toBeCloseTo(3.9, 9);
+    expect(cometaCluster!.vsSingle).toBeCloseTo(3.9 / 3.0, 9);
+    expect(cometaCluster!.figures.redisCpuUsPerOp).toBeCloseTo(0.2, 9);
+    expect(socketioCluster!.vsSingle).toBeCloseTo(4.9 / 3.5, 9);
+    expect(cometaCluster!.vsSocketioUws).toBeCloseTo(3.9 / 4.9, 9);
+  });
+
+  it("checks Cometa's cross-instance goal (≤ 1.3× one instance) and no other goal", () => {
+    expect(rows[2]!.goal).toEqual({ text: `≤ ${CLUSTER_GOAL_RATIO}× 1 instance`, met: true });
+    expect(rows[0]!.goal).toBeUndefined();
+    expect(rows[3]!.goal).toBeUndefined();
+    const missed = summarize([raw("cometa", 1, cluster(2)), raw("cometa", 1, cluster(2.7, 2))]);
+    expect(missed[1]!.goal?.met).toBe(false);
+  });
+
+  it("renders the cross-instance table with Redis CPU and the ratio, and labels the chart bars", () => {
+    const lines = renderClusterText(rows).split("\n");
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toContain("Redis µs/delivery");
+    expect(lines[3]).toMatch(/Cometa\s+2 \+ Redis .*1\.30×\s+0\.200\s+2 %.*met/);
+    expect(renderClusterMarkdown(rows).split("\n")[1]).toMatch(/^\|---\|/);
+    const svg = renderSvgChart(rows, ["run one", "run two"]);
+    expect(svg).toContain("Cometa, 2 + Redis");
+    expect(svg).toContain("(1.30× 1 instance)");
+    expect(svg).toContain("run two");
+    // Cometa's two bars first, then Socket.IO's.
+    const labels = [...svg.matchAll(/text-anchor="end">([^<]+)</g)].map((m) => m[1]);
+    expect(labels).toEqual(["Cometa, 1 instance", "Cometa, 2 + Redis", "Socket.IO on uWS, 1 instance", "Socket.IO on uWS, 2 + Redis"]);
   });
 });

@@ -1,25 +1,25 @@
 /**
  * Load generator process entry. Forked by the runner with an IPC channel: it receives one
- * `GeneratorRequest`, waits until the server is ready (a full Socket.IO connect, BENCH.md), runs the
- * scenarios in order and replies with their `PhaseResult`s, then exits.
+ * `GeneratorRequest`, waits until every server instance is ready (a full Socket.IO connect, BENCH.md),
+ * runs the scenarios in order and replies with their `PhaseResult`s, then exits.
  */
 import { waitUntilReady } from "./connect-many.js";
-import type { GeneratorReply, GeneratorRequest, PhaseResult, ScenarioSpec } from "./scenario-spec.js";
+import type { GeneratorReply, GeneratorRequest, GeneratorTarget, PhaseResult, ScenarioSpec } from "./scenario-spec.js";
 import { runConnect } from "./scenarios/connect.js";
 import { runFanout } from "./scenarios/fanout.js";
 import { runIdle } from "./scenarios/idle.js";
 import { runRpc } from "./scenarios/rpc.js";
 
-function runScenario(url: string, serverPid: number, spec: ScenarioSpec): Promise<PhaseResult[]> {
+function runScenario(target: GeneratorTarget, spec: ScenarioSpec): Promise<PhaseResult[]> {
   switch (spec.kind) {
     case "fanout":
-      return runFanout(url, serverPid, spec);
+      return runFanout(target, spec);
     case "idle":
-      return runIdle(url, serverPid, spec);
+      return runIdle(target, spec);
     case "rpc":
-      return runRpc(url, serverPid, spec);
+      return runRpc(target, spec);
     case "connect":
-      return runConnect(url, serverPid, spec);
+      return runConnect(target, spec);
   }
 }
 
@@ -28,9 +28,11 @@ function reply(message: GeneratorReply): Promise<void> {
 }
 
 async function handle(request: GeneratorRequest): Promise<void> {
-  await waitUntilReady(request.url);
+  await Promise.all(request.urls.map((url) => waitUntilReady(url)));
+  const target: GeneratorTarget = { urls: request.urls, serverPids: request.serverPids };
+  if (request.redisPid !== undefined) target.redisPid = request.redisPid;
   const results: PhaseResult[] = [];
-  for (const spec of request.scenarios) results.push(...(await runScenario(request.url, request.serverPid, spec)));
+  for (const spec of request.scenarios) results.push(...(await runScenario(target, spec)));
   await reply({ type: "result", results });
 }
 

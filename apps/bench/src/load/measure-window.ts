@@ -1,35 +1,20 @@
 /**
- * Measurement window: server CPU/RSS from `/proc` and the generator's own CPU, sampled at the exact
- * edges of the window by the generator itself (it knows when its window starts and ends).
+ * Measurement window: server CPU/RSS from `/proc` (summed over every server instance), Redis's CPU
+ * when there is one (kept apart), and the generator's own CPU, sampled at the exact edges of the
+ * window by the generator itself (it knows when its window starts and ends).
  */
 import { readProcStats } from "../proc-stats.js";
-import { GENERATOR_BOUND_PERCENT } from "./scenario-spec.js";
-import type { OperationName, PhaseResult } from "./scenario-spec.js";
 import type { LatencyHistogram } from "./latency-histogram.js";
 import { monotonicMs } from "./monotonic-clock.js";
+import { GENERATOR_BOUND_PERCENT, type GeneratorTarget, type OperationName, type PhaseResult } from "./scenario-spec.js";
 
 /** An open measurement window. */
 export interface OpenWindow {
   readonly startMs: number;
   readonly serverCpuUs: number;
+  readonly redisCpuUs: number;
   readonly generatorCpuUs: number;
   readonly opsAtStart: number;
-}
-
-function generatorCpuUs(): number {
-  const usage = process.cpuUsage();
-  return usage.user + usage.system;
-}
-
-/** Starts a window; `opsSoFar` is the scenario's running operation counter. */
-export function openWindow(serverPid: number, opsSoFar: number): OpenWindow {
-  const server = readProcStats(serverPid);
-  return {
-    startMs: monotonicMs(),
-    serverCpuUs: server.cpuUs,
-    generatorCpuUs: generatorCpuUs(),
-    opsAtStart: opsSoFar,
-  };
 }
 
 /** What identifies the phase being closed. */
@@ -39,18 +24,50 @@ export interface PhaseLabel {
   operation: OperationName;
 }
 
+function generatorCpuUs(): number {
+  const usage = process.cpuUsage();
+  return usage.user + usage.system;
+}
+
+/** CPU and RSS summed over every server process of `target`. */
+export function readServers(target: GeneratorTarget): { cpuUs: number; rssBytes: number } {
+  let cpuUs = 0;
+  let rssBytes = 0;
+  for (const pid of target.serverPids) {
+    const stats = readProcStats(pid);
+    cpuUs += stats.cpuUs;
+    rssBytes += stats.rssBytes;
+  }
+  return { cpuUs, rssBytes };
+}
+
+function redisCpuUs(target: GeneratorTarget): number {
+  return target.redisPid === undefined ? 0 : readProcStats(target.redisPid).cpuUs;
+}
+
+/** Starts a window; `opsSoFar` is the scenario's running operation counter. */
+export function openWindow(target: GeneratorTarget, opsSoFar: number): OpenWindow {
+  return {
+    startMs: monotonicMs(),
+    serverCpuUs: readServers(target).cpuUs,
+    redisCpuUs: redisCpuUs(target),
+    generatorCpuUs: generatorCpuUs(),
+    opsAtStart: opsSoFar,
+  };
+}
+
 /** Ends a window and turns it into a phase result. */
 export function closeWindow(
   window: OpenWindow,
-  serverPid: number,
+  target: GeneratorTarget,
   opsSoFar: number,
   label: PhaseLabel,
   histogram: LatencyHistogram | undefined,
 ): PhaseResult {
-  const server = readProcStats(serverPid);
+  const servers = readServers(target);
   const seconds = (monotonicMs() - window.startMs) / 1000;
   const ops = opsSoFar - window.opsAtStart;
-  const serverCpuUs = server.cpuUs - window.serverCpuUs;
+  const serverCpuUs = servers.cpuUs - window.serverCpuUs;
   const generatorPercent = (generatorCpuUs() - window.generatorCpuUs) / 1e4 / seconds;
   const notes: string[] = [];
   if (generatorPercent > GENERATOR_BOUND_PERCENT) notes.push("generator-bound");
@@ -62,9 +79,15 @@ export function closeWindow(
     serverCpuUsPerOp: ops > 0 ? serverCpuUs / ops : 0,
     serverCpuPercent: serverCpuUs / 1e4 / seconds,
     generatorCpuPercent: generatorPercent,
-    serverRssBytes: server.rssBytes,
+    serverRssBytes: servers.rssBytes,
     notes,
   };
+  if (target.serverPids.length > 1) result.instances = target.serverPids.length;
+  if (target.redisPid !== undefined) {
+    const redisUs = redisCpuUs(target) - window.redisCpuUs;
+    result.redisCpuUsPerOp = ops > 0 ? redisUs / ops : 0;
+    result.redisCpuPercent = redisUs / 1e4 / seconds;
+  }
   if (histogram !== undefined) result.latency = histogram.summary();
   return result;
 }

@@ -4,9 +4,15 @@
  */
 import type { LatencySummary } from "./latency-histogram.js";
 
-/** Fan-out: `clients` subscribers in room `bench`, one publisher; a fixed-rate then a saturated phase. */
+/**
+ * Fan-out: `clients` subscribers in room `bench`, one publisher; a fixed-rate then a saturated phase.
+ * Against several server instances the subscribers are split evenly across them (client i on
+ * instance i mod n) and the publisher sits on the first instance.
+ */
 export interface FanoutSpec {
   kind: "fanout";
+  /** Scenario id in results; `fanout-<clients>` when absent (`cluster-fanout-<clients>` for issue 5). */
+  scenario?: string;
   clients: number;
   /** Offered load of the fixed phase, deliveries per second (broadcasts/s × clients). */
   fixedDeliveriesPerSecond: number;
@@ -66,6 +72,12 @@ export interface PhaseResult {
   generatorCpuPercent: number;
   /** Server RSS at the end of the window, bytes. */
   serverRssBytes: number;
+  /** Server processes measured (their CPU and RSS are summed); 1 when absent. */
+  instances?: number;
+  /** With a Redis backplane: Redis's own utime+stime over the window divided by ops, microseconds. */
+  redisCpuUsPerOp?: number;
+  /** With a Redis backplane: Redis CPU over the window as % of one core. */
+  redisCpuPercent?: number;
   /** Idle only: server RSS growth per connection, bytes. */
   rssPerConnectionBytes?: number;
   /** Latency (delivery, ack round trip or connect time), ms. */
@@ -74,13 +86,19 @@ export interface PhaseResult {
   notes: string[];
 }
 
+/** The processes a generator drives and measures: one server, or several sharing a Redis. */
+export interface GeneratorTarget {
+  /** Server base URLs, e.g. `ws://127.0.0.1:4000`; the first is instance A (publisher, single-server scenarios). */
+  urls: string[];
+  /** Server pids (same order), for `/proc` readings summed over all of them. */
+  serverPids: number[];
+  /** Redis pid when the servers share one: its CPU is reported separately, never added to the servers'. */
+  redisPid?: number;
+}
+
 /** Runner → generator. */
-export interface GeneratorRequest {
+export interface GeneratorRequest extends GeneratorTarget {
   type: "run";
-  /** Server base URL, e.g. `ws://127.0.0.1:4000`. */
-  url: string;
-  /** Server pid, for `/proc` readings. */
-  serverPid: number;
   scenarios: ScenarioSpec[];
 }
 

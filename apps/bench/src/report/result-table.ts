@@ -1,5 +1,6 @@
 /**
- * The results table, as cells, rendered either as aligned text (console) or as Markdown.
+ * The results table of the single-server scenarios, as cells, rendered either as aligned text
+ * (console) or as Markdown. The cross-instance rows have their own table (`cluster-table.ts`).
  */
 import { target } from "../run/targets.js";
 import type { SummaryRow } from "./summary.js";
@@ -14,12 +15,19 @@ export function formatNumber(value: number): string {
   return value.toFixed(3);
 }
 
-function formatRate(perSecond: number): string {
+/** Formats a rate as `12.3k/s` or `456/s`. */
+export function formatRate(perSecond: number): string {
   return perSecond >= 1000 ? `${formatNumber(perSecond / 1000)}k/s` : `${formatNumber(perSecond)}/s`;
 }
 
-function ratio(value: number | undefined): string {
+/** Formats a ratio as `1.23×`, or `–` when there is none. */
+export function formatRatio(value: number | undefined): string {
   return value === undefined ? "–" : `${value.toFixed(2)}×`;
+}
+
+/** `met (…)` / `MISSED (…)`, or empty when the row has no goal. */
+export function formatGoal(row: SummaryRow): string {
+  return row.goal ? `${row.goal.met ? "met" : "MISSED"} (${row.goal.text})` : "";
 }
 
 const HEADER = [
@@ -47,24 +55,23 @@ export function tableCells(rows: readonly SummaryRow[]): string[][] {
       row.key,
       target(row.target).label,
       `${formatNumber(row.primary)} ${row.unit}`,
-      ratio(row.vsBare),
-      ratio(row.vsSocketioUws),
+      formatRatio(row.vsBare),
+      formatRatio(row.vsSocketioUws),
       isIdle ? `${(f.serverRssBytes / 2 ** 20).toFixed(0)} MiB RSS` : formatRate(f.throughput),
       f.latency ? formatNumber(f.latency.p50) : "–",
       f.latency ? formatNumber(f.latency.p99) : "–",
       `${f.serverCpuPercent.toFixed(0)} %`,
       `${f.generatorCpuPercent.toFixed(0)} %`,
-      row.goal ? `${row.goal.met ? "met" : "MISSED"} (${row.goal.text})` : "",
+      formatGoal(row),
       f.notes.join("; "),
     ]);
   }
   return lines;
 }
 
-/** Aligned plain-text table for the console. */
-export function renderTextTable(rows: readonly SummaryRow[]): string {
-  const lines = tableCells(rows);
-  const widths = HEADER.map((_, column) => Math.max(...lines.map((line) => line[column]!.length)));
+/** Aligned plain text from a header line plus rows of cells. */
+export function alignCells(lines: readonly string[][]): string {
+  const widths = lines[0]!.map((_, column) => Math.max(...lines.map((line) => line[column]!.length)));
   return lines
     .map((line) =>
       line
@@ -75,9 +82,19 @@ export function renderTextTable(rows: readonly SummaryRow[]): string {
     .join("\n");
 }
 
+/** A Markdown table from a header line plus rows of cells. */
+export function markdownCells(cells: readonly string[][]): string {
+  const lines = cells.map((line) => `| ${line.map((cell) => cell.replace(/\|/g, "\\|")).join(" | ")} |`);
+  lines.splice(1, 0, `|${cells[0]!.map(() => "---").join("|")}|`);
+  return lines.join("\n");
+}
+
+/** Aligned plain-text table for the console. */
+export function renderTextTable(rows: readonly SummaryRow[]): string {
+  return alignCells(tableCells(rows));
+}
+
 /** Markdown table. */
 export function renderMarkdownTable(rows: readonly SummaryRow[]): string {
-  const lines = tableCells(rows).map((line) => `| ${line.map((cell) => cell.replace(/\|/g, "\\|")).join(" | ")} |`);
-  lines.splice(1, 0, `|${HEADER.map(() => "---").join("|")}|`);
-  return lines.join("\n");
+  return markdownCells(tableCells(rows));
 }

@@ -20,10 +20,17 @@ export interface RunMeta {
   smoke: boolean;
   /** Targets left out of the run and why (e.g. Cometa not built). */
   skippedTargets: { name: string; reason: string }[];
+  /** Scenarios left out of the run and why (e.g. `cluster-fanout` without redis-server). */
+  skippedScenarios: { name: string; reason: string }[];
 }
 
 /** Describes this machine and `options`. */
-export function describeRun(options: RunOptions, pinned: boolean, skippedTargets: RunMeta["skippedTargets"]): RunMeta {
+export function describeRun(
+  options: RunOptions,
+  pinned: boolean,
+  skippedTargets: RunMeta["skippedTargets"],
+  skippedScenarios: RunMeta["skippedScenarios"] = [],
+): RunMeta {
   return {
     date: new Date().toISOString(),
     node: process.version,
@@ -37,6 +44,7 @@ export function describeRun(options: RunOptions, pinned: boolean, skippedTargets
     durationSeconds: options.durationMs / 1000,
     smoke: options.smoke,
     skippedTargets,
+    skippedScenarios,
   };
 }
 

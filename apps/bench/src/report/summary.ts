@@ -1,6 +1,7 @@
 /**
  * From raw per-round phase results to summary rows: medians over rounds, the primary figure of each
- * scenario, its ratios to the bare-uWS ceiling and to Socket.IO on uWS, and the issue's goals.
+ * scenario, its ratios to the bare-uWS ceiling and to Socket.IO on uWS (within the same number of
+ * instances), the cross-instance ratio to the same target's single instance, and the issues' goals.
  */
 import type { LatencySummary } from "../load/latency-histogram.js";
 import type { PhaseResult } from "../load/scenario-spec.js";
@@ -19,11 +20,13 @@ export interface GoalCheck {
   met: boolean;
 }
 
-/** One table row: a target on a scenario phase. */
+/** One table row: a target on a scenario phase, with one or several server instances. */
 export interface SummaryRow {
-  /** `fanout-1000/fixed`, `rpc-100`, … */
+  /** `fanout-1000/fixed`, `rpc-100`, `cluster-fanout-1000/saturated`, … */
   key: string;
   target: TargetName;
+  /** Server instances measured together (2 sharing a Redis in `cluster-fanout`). */
+  instances: number;
   rounds: number;
   /** Medians over rounds (notes are the union). */
   figures: PhaseResult;
@@ -31,7 +34,17 @@ export interface SummaryRow {
   unit: string;
   vsBare?: number;
   vsSocketioUws?: number;
+  /** Several instances: this row's server cost ÷ the same target's on one instance, same scenario and phase. */
+  vsSingle?: number;
   goal?: GoalCheck;
+}
+
+/** Issue 5: cross-instance server CPU per delivery within this factor of the single-instance figure. */
+export const CLUSTER_GOAL_RATIO = 1.3;
+
+/** Whether a row belongs to the cross-instance comparison (`cluster-fanout`, both topologies). */
+export function isClusterRow(row: SummaryRow): boolean {
+  return row.figures.scenario.startsWith("cluster-");
 }
 
 /** `scenario/phase`, or just the scenario when the phase repeats its kind. */
@@ -71,6 +84,9 @@ function medianResult(results: PhaseResult[]): PhaseResult {
     serverRssBytes: pick("serverRssBytes"),
     notes: [...new Set(results.flatMap((r) => r.notes))],
   };
+  if (first.instances !== undefined) merged.instances = first.instances;
+  if (first.redisCpuUsPerOp !== undefined) merged.redisCpuUsPerOp = pick("redisCpuUsPerOp");
+  if (first.redisCpuPercent !== undefined) merged.redisCpuPercent = pick("redisCpuPercent");
   if (first.rssPerConnectionBytes !== undefined) merged.rssPerConnectionBytes = pick("rssPerConnectionBytes");
   const latency = medianLatency(results.flatMap((r) => (r.latency ? [r.latency] : [])));
   if (latency) merged.latency = latency;
@@ -86,6 +102,10 @@ export function primaryFigure(result: PhaseResult): { value: number; unit: strin
 function goalFor(row: SummaryRow): GoalCheck | undefined {
   if (row.target !== "cometa") return undefined;
   const scenario = row.figures.scenario;
+  if (isClusterRow(row)) {
+    if (row.vsSingle === undefined) return undefined;
+    return { text: `≤ ${CLUSTER_GOAL_RATIO}× 1 instance`, met: row.vsSingle <= CLUSTER_GOAL_RATIO };
+  }
   if (scenario.startsWith("fanout") && row.vsBare !== undefined) {
     return { text: "≤ 1.15× bare uWS", met: row.vsBare <= 1.15 };
   }
@@ -99,33 +119,52 @@ function goalFor(row: SummaryRow): GoalCheck | undefined {
   return undefined;
 }
 
-/** Groups raw results into rows, ordered by scenario (first seen) then target (table order). */
+/**
+ * Groups raw results into rows, ordered by scenario phase (first seen), then instances (fewest first),
+ * then target (table order).
+ */
 export function summarize(raw: readonly RawResult[]): SummaryRow[] {
-  const groups = new Map<string, Map<TargetName, PhaseResult[]>>();
+  interface Group {
+    key: string;
+    instances: number;
+    byTarget: Map<TargetName, PhaseResult[]>;
+  }
+  const groups = new Map<string, Group>();
+  const keyOrder: string[] = [];
   for (const { target, result } of raw) {
     const key = rowKey(result);
-    let byTarget = groups.get(key);
-    if (!byTarget) {
-      byTarget = new Map();
-      groups.set(key, byTarget);
+    const instances = result.instances ?? 1;
+    let group = groups.get(`${key}|${instances}`);
+    if (!group) {
+      group = { key, instances, byTarget: new Map() };
+      groups.set(`${key}|${instances}`, group);
+      if (!keyOrder.includes(key)) keyOrder.push(key);
     }
-    byTarget.set(target, [...(byTarget.get(target) ?? []), result]);
+    group.byTarget.set(target, [...(group.byTarget.get(target) ?? []), result]);
   }
+  // Sorting by instances puts a 1-instance baseline before the rows that are divided by it.
+  const ordered = [...groups.values()].sort(
+    (a, b) => keyOrder.indexOf(a.key) - keyOrder.indexOf(b.key) || a.instances - b.instances,
+  );
   const rows: SummaryRow[] = [];
-  for (const [key, byTarget] of groups) {
+  for (const { key, instances, byTarget } of ordered) {
     const group: SummaryRow[] = [];
     for (const target of TARGET_NAMES) {
       const results = byTarget.get(target);
       if (!results) continue;
       const figures = medianResult(results);
       const { value, unit } = primaryFigure(figures);
-      group.push({ key, target, rounds: results.length, figures, primary: value, unit });
+      group.push({ key, target, instances, rounds: results.length, figures, primary: value, unit });
     }
     const bare = group.find((row) => row.target === "bare-uws")?.primary;
     const socketioUws = group.find((row) => row.target === "socketio-uws")?.primary;
     for (const row of group) {
       if (bare) row.vsBare = row.primary / bare;
       if (socketioUws) row.vsSocketioUws = row.primary / socketioUws;
+      if (instances > 1) {
+        const single = rows.find((r) => r.key === key && r.target === row.target && r.instances === 1)?.primary;
+        if (single) row.vsSingle = row.primary / single;
+      }
       const goal = goalFor(row);
       if (goal) row.goal = goal;
     }

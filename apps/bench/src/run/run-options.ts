@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { isTargetName, type TargetName } from "./targets.js";
 
 /** Scenario groups a run can select. */
-export const SCENARIO_NAMES = ["fanout-1000", "fanout-5000", "idle", "rpc", "connect"] as const;
+export const SCENARIO_NAMES = ["fanout-1000", "fanout-5000", "idle", "rpc", "connect", "cluster-fanout"] as const;
 
 /** One selectable scenario group. */
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
@@ -35,7 +35,8 @@ export class UsageError extends Error {
 
 /** The usage text. */
 export const USAGE = `usage: node dist/runner.js [options]
-  --scenarios a,b   ${SCENARIO_NAMES.join(", ")} ("fanout" = both fan-outs; default all)
+  --scenarios a,b   ${SCENARIO_NAMES.join(", ")} ("fanout" = both single-server fan-outs; default all)
+                    cluster-fanout: 2 instances on one Redis vs 1 instance, Cometa and Socket.IO on uWS only
   --targets a,b     bare-uws, cometa, socketio-uws, socketio-ws (default: all that work)
   --duration s      measurement window per phase, seconds (default 5; smoke 0.2)
   --rounds n        interleaved rounds, medians reported (default 3; smoke 1)
@@ -91,6 +92,8 @@ export function parseRunOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
   if (env.BENCH_SMOKE === "1") raw.set("smoke", "true");
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    // A bare `--` is what package managers and turbo put between their own flags and ours.
+    if (arg === "--") continue;
     if (!arg.startsWith("--")) throw new UsageError(`unexpected argument "${arg}"`);
     const [name, inline] = arg.slice(2).split("=", 2) as [string, string | undefined];
     if (name === "smoke" || name === "no-docs" || name === "help") raw.set(name, "true");

@@ -1,19 +1,20 @@
 /**
- * One session: a fresh server process for a target and a load generator process running a list of
- * scenarios against it. The server goes on core 0, the generator on core 1.
+ * One session: fresh server processes for a target (one, or two sharing a fresh Redis), and a load
+ * generator process running a list of scenarios against them. The servers go on core 0, the
+ * generator on core 1; Redis, which does little per broadcast, shares the generator's core so the
+ * server core carries only server work.
  */
 import { type ChildProcess, fork, spawn } from "node:child_process";
-import { once } from "node:events";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { GeneratorReply, GeneratorRequest, PhaseResult, ScenarioSpec } from "../load/scenario-spec.js";
+import { freePort, HOST, outputTail, SessionError, stopProcess } from "./child-processes.js";
 import { pinToCore } from "./cpu-pinning.js";
+import { type RedisProcess, startRedis } from "./redis-process.js";
+import type { SessionPlan } from "./scenario-plan.js";
 import type { Target } from "./targets.js";
 
-const HOST = "127.0.0.1";
 const SERVER_CORE = 0;
 const GENERATOR_CORE = 1;
-const KILL_AFTER_MS = 3000;
 /** Connecting thousands of clients to a slow server takes a while; this is on top of the windows. */
 const SETUP_ALLOWANCE_MS = 180_000;
 
@@ -21,39 +22,16 @@ const generatorScript = fileURLToPath(
   new URL(`../load/main${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url),
 );
 
-/** Thrown when a session fails: server crash, generator error or timeout. */
-export class SessionError extends Error {
-  readonly code = "BENCH_SESSION_FAILED";
+/** A started process the session watches: an early exit fails the session with its output. */
+interface Watched {
+  name: string;
+  child: ChildProcess;
+  output: () => string;
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, HOST);
-  await once(probe, "listening");
-  const address = probe.address();
-  probe.close();
-  if (address === null || typeof address === "string") throw new SessionError("no free port");
-  return address.port;
-}
-
-/** Keeps the last few KiB a process wrote, for error messages. */
-function tail(child: ChildProcess): () => string {
-  let text = "";
-  const keep = (chunk: Buffer): void => {
-    text = (text + chunk.toString("utf8")).slice(-4096);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  return () => text.trim();
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, "exit");
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), KILL_AFTER_MS);
-  await exited;
-  clearTimeout(timer);
+interface ServerProcess extends Watched {
+  url: string;
+  pid: number;
 }
 
 function sessionTimeoutMs(scenarios: readonly ScenarioSpec[]): number {
@@ -65,31 +43,49 @@ function sessionTimeoutMs(scenarios: readonly ScenarioSpec[]): number {
   return total;
 }
 
-/** Runs `scenarios` against a fresh server of `target`; resolves with every phase's figures. */
-export async function runSession(target: Target, scenarios: readonly ScenarioSpec[]): Promise<PhaseResult[]> {
+async function startServer(target: Target, index: number, redisUrl: string | undefined): Promise<ServerProcess> {
   const port = await freePort();
-  const server = spawn(process.execPath, [...process.execArgv, target.script], {
-    env: { ...process.env, PORT: String(port), HOST },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const serverOutput = tail(server);
-  pinToCore(server.pid!, SERVER_CORE);
-  const generator = fork(generatorScript, [], { stdio: ["ignore", "pipe", "pipe", "ipc"] });
-  const generatorOutput = tail(generator);
-  pinToCore(generator.pid!, GENERATOR_CORE);
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST };
+  // Only a cluster session's servers see REDIS_URL, whatever the runner's own environment holds.
+  if (redisUrl === undefined) delete env.REDIS_URL;
+  else env.REDIS_URL = redisUrl;
+  const child = spawn(process.execPath, [...process.execArgv, target.script], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const output = outputTail(child);
+  pinToCore(child.pid!, SERVER_CORE);
+  return { name: index === 0 ? "server" : `server #${index + 1}`, child, output, url: `ws://${HOST}:${port}`, pid: child.pid! };
+}
 
+/** Runs `plan.scenarios` against fresh servers of `target`; resolves with every phase's figures. */
+export async function runSession(target: Target, plan: SessionPlan): Promise<PhaseResult[]> {
+  const servers: ServerProcess[] = [];
+  const watched: Watched[] = [];
+  let redis: RedisProcess | undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
+    if (plan.instances > 1) {
+      redis = await startRedis();
+      pinToCore(redis.pid, GENERATOR_CORE);
+      watched.push({ name: "redis-server", child: redis.child, output: redis.output });
+    }
+    for (let i = 0; i < plan.instances; i++) servers.push(await startServer(target, i, redis?.url));
+    watched.push(...servers);
+    const generator = fork(generatorScript, [], { stdio: ["ignore", "pipe", "pipe", "ipc"] });
+    watched.push({ name: "load generator", child: generator, output: outputTail(generator) });
+    pinToCore(generator.pid!, GENERATOR_CORE);
+
     return await new Promise<PhaseResult[]>((resolve, reject) => {
       const fail = (message: string): void => reject(new SessionError(`${target.name}: ${message}`));
-      timer = setTimeout(() => fail("session timed out"), sessionTimeoutMs(scenarios));
-      server.once("exit", (code, signal) =>
-        fail(`server exited early (${signal ?? `code ${code}`}): ${serverOutput() || "no output"}`),
-      );
-      generator.once("exit", (code, signal) =>
-        fail(`load generator exited early (${signal ?? `code ${code}`}): ${generatorOutput() || "no output"}`),
-      );
-      const request: GeneratorRequest = { type: "run", url: `ws://${HOST}:${port}`, serverPid: server.pid!, scenarios: [...scenarios] };
+      timer = setTimeout(() => fail("session timed out"), sessionTimeoutMs(plan.scenarios));
+      for (const { name, child, output } of watched) {
+        child.once("exit", (code, signal) => fail(`${name} exited early (${signal ?? `code ${code}`}): ${output() || "no output"}`));
+      }
+      const request: GeneratorRequest = {
+        type: "run",
+        urls: servers.map((server) => server.url),
+        serverPids: servers.map((server) => server.pid),
+        scenarios: [...plan.scenarios],
+      };
+      if (redis !== undefined) request.redisPid = redis.pid;
       generator.on("message", (reply: GeneratorReply) => {
         if (reply.type === "hello") generator.send(request);
         else if (reply.type === "result") resolve(reply.results);
@@ -98,8 +94,11 @@ export async function runSession(target: Target, scenarios: readonly ScenarioSpe
     });
   } finally {
     clearTimeout(timer);
-    server.removeAllListeners("exit");
-    generator.removeAllListeners("exit");
-    await Promise.all([stop(generator), stop(server)]);
+    for (const { child } of watched) child.removeAllListeners("exit");
+    // Generator first (its clients go away), then the servers, then the Redis they were using.
+    const generator = watched.find((entry) => entry.name === "load generator");
+    if (generator !== undefined) await stopProcess(generator.child);
+    await Promise.all(servers.map((server) => stopProcess(server.child)));
+    await redis?.stop();
   }
 }

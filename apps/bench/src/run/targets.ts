@@ -17,6 +17,12 @@ export interface Target {
   label: string;
   /** Absolute path of the server script. */
   script: string;
+  /**
+   * Whether the server switches to a Redis adapter when env `REDIS_URL` is set, so several instances
+   * share rooms (the `cluster-fanout` scenario): Cometa with `@cometa/redis`, Socket.IO on uWS with
+   * `@socket.io/redis-adapter`.
+   */
+  redis: boolean;
 }
 
 const scriptExtension = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
@@ -26,10 +32,16 @@ function script(relative: string): string {
 }
 
 const TARGETS: Record<TargetName, Target> = {
-  "bare-uws": { name: "bare-uws", label: "bare uWS (ceiling)", script: script("servers/bare-uws") },
-  cometa: { name: "cometa", label: "Cometa", script: script("server") },
-  "socketio-uws": { name: "socketio-uws", label: "Socket.IO on uWS", script: script("servers/socketio-uws") },
-  "socketio-ws": { name: "socketio-ws", label: "Socket.IO on ws", script: script("servers/socketio-ws") },
+  "bare-uws": { name: "bare-uws", label: "bare uWS (ceiling)", script: script("servers/bare-uws"), redis: false },
+  cometa: { name: "cometa", label: "Cometa", script: script("server"), redis: true },
+  "socketio-uws": {
+    name: "socketio-uws",
+    label: "Socket.IO on uWS",
+    script: script("servers/socketio-uws"),
+    redis: true,
+  },
+  // Its server reads REDIS_URL too (shared Socket.IO setup), but the issue compares on uWS only.
+  "socketio-ws": { name: "socketio-ws", label: "Socket.IO on ws", script: script("servers/socketio-ws"), redis: false },
 };
 
 /** Whether `name` is a known target. */

@@ -1,4 +1,5 @@
 import { CometaError } from "@cometa/protocol";
+import { isValidProxyEntry } from "./client-address.js";
 import { type Clock, systemClock } from "./clock.js";
 import type { HandshakeRequest } from "./engine-connection.js";
 import { NODE_ID_SHAPE } from "./session-id.js";
@@ -8,11 +9,23 @@ import type { SessionRouter } from "./session-router.js";
 export type TransportName = "polling" | "websocket";
 
 /**
+ * A refusal with its own HTTP status: 429 for "slow down" (e.g. too many
+ * failed logins from one address, RELIABILITY A5), 503 for "come back later"
+ * (maintenance), 403 otherwise. The body is `{"code":4,"message":message}`.
+ */
+export interface AllowRequestRefusal {
+  readonly status: 403 | 429 | 503;
+  /** Default "Forbidden". Sent to the client: no internals. */
+  readonly message?: string;
+}
+
+/**
  * What `allowRequest` returns: `true` or nothing accepts the handshake,
  * `false` refuses it with 403 `{"code":4,"message":"Forbidden"}`, a string
- * refuses it with that string as the message.
+ * refuses it with that string as the message, an `AllowRequestRefusal` with
+ * its status and message.
  */
-export type AllowRequestVerdict = boolean | string | undefined;
+export type AllowRequestVerdict = boolean | string | AllowRequestRefusal | undefined;
 
 /**
  * Decides whether a new session may open (both transports, handshakes only).
@@ -80,7 +93,55 @@ export interface EngineOptions {
   readonly allowedOrigins?: readonly string[] | "*";
   /** Accept or refuse handshakes (403 code 4). */
   readonly allowRequest?: AllowRequest;
-  /** WebSocket permessage-deflate. Default false (CPU, memory, CRIME-style leaks). */
+  /**
+   * Longest wait for an async `allowRequest`, ms: a hook still pending then
+   * refuses the handshake with 503 `{"code":4}`, so a stuck auth backend
+   * cannot pin connections. Default 10000.
+   */
+  readonly handshakeTimeout?: number;
+  /**
+   * Most concurrent sessions per client address (RELIABILITY S7). A handshake
+   * over the cap gets `429 Too Many Requests` (`{"code":4,"message":"Too many
+   * connections"}`) on polling and before the WebSocket upgrade; upgrades of
+   * existing sessions are not counted. The address is the TCP peer, or the
+   * client named in `X-Forwarded-For` when the peer is in `trustedProxies`.
+   * Behind a proxy or load balancer, set `trustedProxies`: otherwise every
+   * client shares the proxy's address and its cap. `Infinity` turns the cap
+   * off (benchmarks, trusted networks). Default 100.
+   */
+  readonly maxConnectionsPerIp?: number;
+  /**
+   * Addresses or CIDR ranges (`"10.0.0.0/8"`, `"::1"`) of your reverse
+   * proxies / load balancers. Only requests whose TCP peer is one of these
+   * have their `X-Forwarded-For` read (right to left, skipping trusted hops),
+   * for the per-address cap; from anyone else the header is ignored, since
+   * any client can send it. Default none.
+   */
+  readonly trustedProxies?: readonly string[];
+  /**
+   * Longest time to receive a polling POST body, ms (slow-body slowloris,
+   * RELIABILITY P8): a body still incomplete then is answered `408 Request
+   * Timeout`, the connection dropped and the session closed (`transport
+   * error`). Slow request *headers* are cut by uWebSockets.js itself: it closes a
+   * connection whose request does not complete within about 10 s (a
+   * compiled-in timeout, checked every 4 s: measured 10-14 s), with no response.
+   * Default 10000.
+   */
+  readonly bodyTimeout?: number;
+  /**
+   * Largest request head accepted on the engine path, in bytes: the URL plus
+   * every header name and value. Over it: `414 URI Too Long` when the URL
+   * alone is too long, else `431 Request Header Fields Too Large`, on polling
+   * and before any upgrade (RELIABILITY H10, H11). uWebSockets.js reads heads
+   * of up to about 60 KB by itself. Default 16384 (Node's default).
+   */
+  readonly maxHeaderSize?: number;
+  /**
+   * WebSocket permessage-deflate. Default false (CPU, memory, CRIME-style
+   * leaks, RELIABILITY S13). When off, a client's `Sec-WebSocket-Extensions`
+   * offer is declined (no extension in the 101), and a compressed (RSV1) frame
+   * closes the connection.
+   */
   readonly perMessageDeflate?: boolean;
   /** Send-buffer bytes above which a session counts as backed up: volatile packets are dropped. Default 64 KiB. */
   readonly maxBackpressure?: number;
@@ -115,6 +176,12 @@ export interface ResolvedEngineOptions {
   /** `null` when every origin is allowed. */
   readonly allowedOrigins: ReadonlySet<string> | null;
   readonly allowRequest: AllowRequest | null;
+  readonly handshakeTimeout: number;
+  /** `Infinity` when off. */
+  readonly maxConnectionsPerIp: number;
+  readonly trustedProxies: readonly string[];
+  readonly bodyTimeout: number;
+  readonly maxHeaderSize: number;
   readonly perMessageDeflate: boolean;
   readonly maxBackpressure: number;
   readonly backpressureHardLimit: number;
@@ -167,6 +234,11 @@ export function resolveEngineOptions(partial: EngineOptions = {}): ResolvedEngin
     cors: partial.cors ? { ...partial.cors, origin: checkOrigins("cors.origin", partial.cors.origin) } : null,
     allowedOrigins: resolveAllowedOrigins(partial),
     allowRequest: partial.allowRequest ?? null,
+    handshakeTimeout: positive("handshakeTimeout", partial.handshakeTimeout, 10_000),
+    maxConnectionsPerIp: connectionCap(partial.maxConnectionsPerIp),
+    trustedProxies: checkProxies(partial.trustedProxies ?? []),
+    bodyTimeout: positive("bodyTimeout", partial.bodyTimeout, 10_000),
+    maxHeaderSize: positive("maxHeaderSize", partial.maxHeaderSize, 16 * 1024),
     perMessageDeflate: partial.perMessageDeflate ?? false,
     maxBackpressure,
     backpressureHardLimit,
@@ -191,6 +263,22 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value <= 0) throw new EngineOptionError(`${name} must be a positive number`);
   return value;
+}
+
+function connectionCap(value: number | undefined): number {
+  if (value === undefined) return 100;
+  if (value === Number.POSITIVE_INFINITY) return value;
+  if (!Number.isInteger(value) || value < 1) throw new EngineOptionError("maxConnectionsPerIp must be a positive integer or Infinity");
+  return value;
+}
+
+function checkProxies(entries: readonly string[]): readonly string[] {
+  for (const entry of entries) {
+    if (typeof entry !== "string" || !isValidProxyEntry(entry)) {
+      throw new EngineOptionError(`trustedProxies: "${String(entry)}" is not an IP address or CIDR range`);
+    }
+  }
+  return [...entries];
 }
 
 function normalisePath(path: string): string {

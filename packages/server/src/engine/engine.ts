@@ -1,12 +1,15 @@
 import { EngineErrorCode, type Frame } from "@cometa/protocol";
 import type { EngineConnection, EngineServer, SendOptions } from "./engine-connection.js";
 import type { ResolvedEngineOptions } from "./engine-options.js";
-import { errorResponse, OpenPackets, runAllowRequest, sessionCookie } from "./handshake.js";
-import { type KeptRequest, keepRequest, unpackRequest } from "./handshake-request.js";
+import type { AddressCap } from "./address-cap.js";
+import { Admission } from "./admission.js";
+import { type AdmitResult, errorResponse, OpenPackets, refusalResponse, sessionCookie, TOO_MANY_CONNECTIONS } from "./handshake.js";
+import type { KeptRequest } from "./handshake-request.js";
 import { OriginPolicy } from "./origin-policy.js";
 import { PollForwarder } from "./poll-forwarder.js";
 import type { EnginePlatform, EngineRequest, HeaderPair, HttpExchange, WsDriver, WsHandle } from "./platform.js";
 import { checkRequest, type RequestCheckContext } from "./request-check.js";
+import { checkRequestLimits } from "./request-limits.js";
 import { EngineSession, type SessionHost, type SessionStateContext } from "./session.js";
 import { generateSessionId } from "./session-id.js";
 import { enqueuePolling, handlePoll, handlePost } from "./session-polling.js";
@@ -17,7 +20,7 @@ import { decodeTextPacket, pollingMessage, SEPARATOR, wsMessage } from "./wire.j
 
 /** What a WebSocket upgrade is for, decided before upgrading and carried to `openSocket`. */
 export type UpgradeTicket =
-  | { readonly kind: "handshake"; readonly request: KeptRequest; readonly sid: string }
+  | { readonly kind: "handshake"; readonly request: KeptRequest; readonly sid: string; readonly address: string }
   | { readonly kind: "probe"; readonly sid: string };
 
 /** The engine's answer to an upgrade request: upgrade (with extra 101 headers), or an HTTP error. */
@@ -56,6 +59,8 @@ export class Engine implements EngineServer, SessionHost {
   /** Owner prefix of minted sids (the router's node id), or undefined for plain sids. */
   private readonly nodeId: string | undefined;
   private readonly openPackets: OpenPackets;
+  /** Client addresses, the per-address cap and `allowRequest`: the gate of new sessions. */
+  private readonly admission: Admission;
   private closed = false;
 
   constructor(
@@ -65,6 +70,7 @@ export class Engine implements EngineServer, SessionHost {
     this.ws = platform.ws;
     this.policy = new OriginPolicy(options);
     this.openPackets = new OpenPackets(options);
+    this.admission = new Admission(options);
     const { clock } = options;
     // One tick per 1/8 of the shortest heartbeat period, between 5 ms and 1 s.
     const resolution = Math.min(1000, Math.max(5, Math.floor(Math.min(options.pingInterval, options.pingTimeout) / 8)));
@@ -81,6 +87,11 @@ export class Engine implements EngineServer, SessionHost {
 
   get clientsCount(): number {
     return this.sessions.size;
+  }
+
+  /** Live sessions per client address (tests, metrics). */
+  get addressCap(): AddressCap {
+    return this.admission.cap;
   }
 
   publish(topic: string, frames: readonly Frame[], options?: SendOptions): void {
@@ -128,6 +139,11 @@ export class Engine implements EngineServer, SessionHost {
 
   /** An HTTP request on the engine path (never a WebSocket upgrade). */
   handleHttp(req: EngineRequest, exchange: HttpExchange): void {
+    const invalid = checkRequestLimits(req, this.options.maxHeaderSize);
+    if (invalid !== undefined) {
+      exchange.end(invalid.status, invalid.headers, invalid.body, true);
+      return;
+    }
     const origin = req.headers.origin;
     if (!this.policy.isAllowed(origin)) {
       send(exchange, errorResponse(EngineErrorCode.FORBIDDEN, []));
@@ -150,7 +166,10 @@ export class Engine implements EngineServer, SessionHost {
       return;
     }
     if (route.kind === "handshake") {
-      this.pollingHandshake(req, exchange, cors);
+      const address = this.admission.address(req);
+      // Refused before allowRequest runs: a flood from one address never reaches the app's hooks.
+      if (this.admission.hasRoom(address)) this.pollingHandshake(req, address, exchange, cors);
+      else send(exchange, refusalResponse(TOO_MANY_CONNECTIONS, cors));
       return;
     }
     if (req.method === "get") {
@@ -167,6 +186,8 @@ export class Engine implements EngineServer, SessionHost {
 
   /** Decide on a WebSocket upgrade request, before upgrading (errors are HTTP responses, never a 101). */
   checkUpgrade(req: EngineRequest): UpgradeDecision | Promise<UpgradeDecision> {
+    const invalid = checkRequestLimits(req, this.options.maxHeaderSize);
+    if (invalid !== undefined) return refuse(invalid);
     const origin = req.headers.origin;
     if (!this.policy.isAllowed(origin)) return refuse(errorResponse(EngineErrorCode.FORBIDDEN, []));
     const cors = this.policy.headersFor(origin);
@@ -182,9 +203,11 @@ export class Engine implements EngineServer, SessionHost {
       if (session.state !== "open") return refuse(errorResponse(EngineErrorCode.BAD_REQUEST, cors));
       return { accept: true, ticket: { kind: "probe", sid: session.id }, headers: [] };
     }
-    const { request, allowed } = this.admit(req);
-    if (allowed instanceof Promise) return allowed.then((result) => this.handshakeDecision(request, result, cors));
-    return this.handshakeDecision(request, allowed, cors);
+    const address = this.admission.address(req);
+    if (!this.admission.hasRoom(address)) return refuse(refusalResponse(TOO_MANY_CONNECTIONS, cors));
+    const { request, allowed } = this.admission.admit(req);
+    if (allowed instanceof Promise) return allowed.then((result) => this.handshakeDecision(request, address, result, cors));
+    return this.handshakeDecision(request, address, allowed, cors);
   }
 
   /** A WebSocket accepted by `checkUpgrade` is open. Returns its session, or null when refused after all. */
@@ -200,8 +223,16 @@ export class Engine implements EngineServer, SessionHost {
       this.ws.close(ws, 1008, "Session ID unknown");
       return null;
     }
+    // Counted now, not at the decision: an upgrade abandoned in between never holds a slot.
+    // Concurrent handshakes can all pass the check before any opens; the late ones go here.
+    const slot = this.admission.acquire(ticket.address);
+    if (slot === null) {
+      this.ws.close(ws, 1013, TOO_MANY_CONNECTIONS.message);
+      return null;
+    }
     const sid = ticket.sid;
     const session = new EngineSession(sid, ticket.request, this, ws);
+    session.addressSlot = slot;
     this.sessions.set(sid, session);
     this.ws.send(ws, this.openPackets.packet(sid, "websocket"));
     session.startHeartbeat(this.options.clock.now());
@@ -251,12 +282,15 @@ export class Engine implements EngineServer, SessionHost {
   forget(session: EngineSession): void {
     if (this.sessions.get(session.id) === session) this.sessions.delete(session.id);
     this.closing.delete(session.id);
+    this.admission.release(session);
   }
 
   /** SessionHost: the session is closed but still owes its client a close packet. */
   retire(session: EngineSession): void {
     this.sessions.delete(session.id);
     this.closing.set(session.id, session);
+    // Closed for the client's purposes: its reconnection must not find its own old session counted.
+    this.admission.release(session);
   }
 
   /** SessionHost: keep the topic → polling sessions index (WebSocket sessions use platform topics). */
@@ -274,43 +308,40 @@ export class Engine implements EngineServer, SessionHost {
     }
   }
 
-  /**
-   * Keep the request of a handshake and run `allowRequest` on it. Without a
-   * hook the request stays packed (nothing reads it until the app does).
-   */
-  private admit(req: EngineRequest): { request: KeptRequest; allowed: true | string | Promise<true | string> } {
-    const kept = keepRequest(req, Date.now());
-    if (this.options.allowRequest === null) return { request: kept, allowed: true };
-    const request = unpackRequest(kept);
-    return { request, allowed: runAllowRequest(this.options, request) };
-  }
-
-  private pollingHandshake(req: EngineRequest, exchange: HttpExchange, cors: readonly HeaderPair[]): void {
-    const { request, allowed } = this.admit(req);
+  private pollingHandshake(req: EngineRequest, address: string, exchange: HttpExchange, cors: readonly HeaderPair[]): void {
+    const { request, allowed } = this.admission.admit(req);
     if (allowed instanceof Promise) {
       allowed.then((result) => {
         // The client may have gone, or the server closed, while the hook ran.
         if (exchange.done) return;
         if (this.closed) return send(exchange, shuttingDown(cors));
-        this.openPolling(request, exchange, cors, result);
+        this.openPolling(request, address, exchange, cors, result);
       });
       return;
     }
-    this.openPolling(request, exchange, cors, allowed);
+    this.openPolling(request, address, exchange, cors, allowed);
   }
 
   private openPolling(
     request: KeptRequest,
+    address: string,
     exchange: HttpExchange,
     cors: readonly HeaderPair[],
-    allowed: true | string,
+    allowed: AdmitResult,
   ): void {
     if (allowed !== true) {
-      send(exchange, errorResponse(EngineErrorCode.FORBIDDEN, cors, allowed));
+      send(exchange, refusalResponse(allowed, cors));
+      return;
+    }
+    // Checked again: other handshakes from the address may have opened while an async hook ran.
+    const slot = this.admission.acquire(address);
+    if (slot === null) {
+      send(exchange, refusalResponse(TOO_MANY_CONNECTIONS, cors));
       return;
     }
     const sid = generateSessionId(this.nodeId);
     const session = new EngineSession(sid, request, this, null);
+    session.addressSlot = slot;
     this.sessions.set(sid, session);
     const open = this.openPackets.packet(sid, "polling");
     session.polling!.push(open);
@@ -326,13 +357,19 @@ export class Engine implements EngineServer, SessionHost {
     handlePoll(session, exchange, headers);
   }
 
-  private handshakeDecision(request: KeptRequest, allowed: true | string, cors: readonly HeaderPair[]): UpgradeDecision {
-    if (allowed !== true) return refuse(errorResponse(EngineErrorCode.FORBIDDEN, cors, allowed));
+  private handshakeDecision(
+    request: KeptRequest,
+    address: string,
+    allowed: AdmitResult,
+    cors: readonly HeaderPair[],
+  ): UpgradeDecision {
+    if (allowed !== true) return refuse(refusalResponse(allowed, cors));
     if (this.closed) return refuse(shuttingDown(cors));
     // The sid is chosen now so the 101 response can carry the cookie.
     const sid = generateSessionId(this.nodeId);
     const cookie = sessionCookie(sid, this.options);
-    return { accept: true, ticket: { kind: "handshake", request, sid }, headers: cookie === undefined ? [] : [cookie] };
+    const ticket: UpgradeTicket = { kind: "handshake", request, sid, address };
+    return { accept: true, ticket, headers: cookie === undefined ? [] : [cookie] };
   }
 }
 

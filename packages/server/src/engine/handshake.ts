@@ -14,7 +14,11 @@ export interface EngineResponse {
 const STATUS_TEXT: Readonly<Record<number, string>> = {
   400: "400 Bad Request",
   403: "403 Forbidden",
+  408: "408 Request Timeout",
+  414: "414 URI Too Long",
   426: "426 Upgrade Required",
+  429: "429 Too Many Requests",
+  431: "431 Request Header Fields Too Large",
   503: "503 Service Unavailable",
   504: "504 Gateway Timeout",
 };
@@ -85,35 +89,69 @@ export function sessionCookie(sid: string, options: ResolvedEngineOptions): Head
   return ["Set-Cookie", value];
 }
 
+/** Why a handshake was refused before any session existed: an HTTP status and the message of the `{"code":4}` body. */
+export interface HandshakeRefusal {
+  readonly status: 403 | 429 | 503;
+  readonly message: string;
+}
+
+/** The outcome of the handshake checks: accepted, or refused. */
+export type AdmitResult = true | HandshakeRefusal;
+
+const REFUSED: HandshakeRefusal = { status: 403, message: FORBIDDEN };
+const HOOK_TIMED_OUT: HandshakeRefusal = { status: 503, message: "Handshake timed out" };
+
+/** The refusal of a handshake over the per-address cap (`maxConnectionsPerIp`). */
+export const TOO_MANY_CONNECTIONS: HandshakeRefusal = { status: 429, message: "Too many connections" };
+
+/** The JSON error response of a refused handshake. */
+export function refusalResponse(refusal: HandshakeRefusal, cors: readonly HeaderPair[]): EngineResponse {
+  return errorResponse(EngineErrorCode.FORBIDDEN, cors, refusal.message, refusal.status);
+}
+
 /**
- * Run the `allowRequest` hook: `true` to accept, or the refusal message.
+ * Run the `allowRequest` hook: `true` to accept, or the refusal.
  * Synchronous hooks stay synchronous (no promise allocated); a throw or a
- * rejection refuses with "Forbidden" and never leaks the error text.
+ * rejection refuses with "Forbidden" and never leaks the error text; an
+ * async hook still pending after `handshakeTimeout` refuses with 503.
  */
-export function runAllowRequest(
-  options: ResolvedEngineOptions,
-  request: HandshakeRequest,
-): true | string | Promise<true | string> {
+export function runAllowRequest(options: ResolvedEngineOptions, request: HandshakeRequest): AdmitResult | Promise<AdmitResult> {
   const hook = options.allowRequest;
   if (hook === null) return true;
   let verdict: unknown;
   try {
     verdict = hook(request);
   } catch {
-    return FORBIDDEN;
+    return REFUSED;
   }
   // Any thenable counts (a hook may return another library's promise).
-  if (isThenable(verdict)) return Promise.resolve(verdict).then(toAllowResult, () => FORBIDDEN);
+  if (isThenable(verdict)) return withDeadline(Promise.resolve(verdict).then(toAllowResult, () => REFUSED), options);
   return toAllowResult(verdict);
 }
 
+function withDeadline(verdict: Promise<AdmitResult>, options: ResolvedEngineOptions): Promise<AdmitResult> {
+  const { clock, handshakeTimeout } = options;
+  return new Promise((resolve) => {
+    const timer = clock.setTimeout(() => resolve(HOOK_TIMED_OUT), handshakeTimeout);
+    verdict.then((result) => {
+      clock.clearTimeout(timer);
+      resolve(result);
+    });
+  });
+}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === "function";
 }
 
-function toAllowResult(verdict: unknown): true | string {
+function toAllowResult(verdict: unknown): AdmitResult {
   if (verdict === undefined || verdict === true) return true;
-  if (typeof verdict === "string") return verdict;
-  return FORBIDDEN;
+  if (typeof verdict === "string") return { status: 403, message: verdict };
+  if (typeof verdict === "object" && verdict !== null) {
+    const { status, message } = verdict as { status?: unknown; message?: unknown };
+    if (status === 403 || status === 429 || status === 503) {
+      return { status, message: typeof message === "string" ? message : FORBIDDEN };
+    }
+  }
+  return REFUSED;
 }

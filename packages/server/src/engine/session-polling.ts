@@ -167,12 +167,23 @@ export function handlePost(
     return;
   }
   polling.posting = true;
+  const { maxPayload, maxPacketsPerPayload, bodyTimeout, clock } = session.host.options;
+  // Slow-body slowloris (RELIABILITY P8): a body that has not arrived in time gets 408 and the
+  // connection is dropped (its unread rest must never be parsed as a request).
+  const timer = clock.setTimeout(() => {
+    if (exchange.done) return;
+    polling.posting = false;
+    exchange.onAbort = null;
+    exchange.end("408 Request Timeout", cors, "", true);
+    session.close("transport error");
+  }, bodyTimeout);
   exchange.onAbort = () => {
+    clock.clearTimeout(timer);
     polling.posting = false;
     session.close("transport error");
   };
-  const { maxPayload, maxPacketsPerPayload } = session.host.options;
   exchange.readBody(maxPayload, (body) => {
+    clock.clearTimeout(timer);
     polling.posting = false;
     exchange.onAbort = null;
     if (body === null) {

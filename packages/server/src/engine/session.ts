@@ -1,4 +1,5 @@
 import type { EngineCloseReason, Frame } from "@cometa/protocol";
+import type { AddressSlot } from "./address-cap.js";
 import { WS_CLOSE_CODES } from "./close-reasons.js";
 import type { EngineConnection, HandshakeRequest, SendOptions } from "./engine-connection.js";
 import type { ResolvedEngineOptions } from "./engine-options.js";
@@ -82,6 +83,8 @@ export class EngineSession implements EngineConnection, WheelEntry {
   wheelDue = 0;
   wheelPrev: WheelEntry | null = null;
   wheelNext: WheelEntry | null = null;
+  /** The client address's session counter, held until the session stops counting (`maxConnectionsPerIp`). */
+  addressSlot: AddressSlot | null = null;
 
   /** The opening request, packed until first read (see `KeptRequest`). */
   private kept: KeptRequest;

@@ -6,6 +6,7 @@ import { type EngineOptions, type ResolvedEngineOptions, resolveEngineOptions } 
 import type { EnginePlatform } from "../engine/platform.js";
 import { copyRequest, UwsHttpExchange } from "./http-exchange.js";
 import { loadUws } from "./load-uws.js";
+import { onClientPing } from "./ping-flood.js";
 import { closeListeners, closeOwnedConnections, type UwsApp } from "./uws-app.js";
 import { publishSkipping, type UwsUserData, type UwsWebSocket, uwsDriver } from "./ws-driver.js";
 
@@ -55,6 +56,15 @@ export function attachEngine(app: UwsApp, options: ResolvedEngineOptions): Engin
     dropConnections: () => closeOwnedConnections(app),
   };
   const engine = new Engine(options, platform);
+  // RFC 6455 §5.1 says a server must close on an unmasked client frame. uWS 20.30 does not
+  // look at the MASK bit at all (RELIABILITY W6): it reads the 4 bytes after the header as
+  // the key, so an unmasked frame swallows the start of the next one and the stream
+  // desynchronises, usually into a protocol-error close. The app never sees the bit, so
+  // this is documented rather than wrapped: masking protects proxies from frames a
+  // *browser* page crafts, browsers always mask, and a non-browser client can send any
+  // bytes anyway. Nothing from server memory is echoed (tested). Every other framing
+  // error (RSV bits, reserved opcodes, bad UTF-8, oversized or fragmented control frames,
+  // 2^63 lengths) makes uWS close the connection itself.
   app.ws<UwsUserData>(options.path, {
     compression: options.perMessageDeflate ? uws.SHARED_COMPRESSOR | uws.SHARED_DECOMPRESSOR : uws.DISABLED,
     // A little headroom above maxPayload, so an oversized message reaches our
@@ -77,6 +87,8 @@ export function attachEngine(app: UwsApp, options: ResolvedEngineOptions): Engin
       const session = ws.getUserData().session;
       if (session !== null) engine.socketMessage(session, ws, message, isBinary);
     },
+    // uWS answers pings itself; a flood of them is cut (RELIABILITY W9).
+    ping: (ws) => onClientPing(ws),
     close: (ws) => onClose(engine, ws),
   });
   // A non-upgrade request on the WebSocket route falls through to this route,
@@ -148,7 +160,7 @@ function applyUpgrade(
     for (const [name, value] of decision.headers) res.writeHeader(name, value);
   }
   // Same property order for every socket: one hidden class for all of them.
-  const userData: UwsUserData = { ticket: decision.ticket, session: null, closed: false };
+  const userData: UwsUserData = { ticket: decision.ticket, session: null, closed: false, pingDue: 0 };
   res.upgrade(
     userData,
     headers["sec-websocket-key"]!,
@@ -167,11 +179,21 @@ function answerServerError(res: HttpResponse): void {
   }
 }
 
-/** Engine.IO uses no subprotocol; like `ws`, accept the client's first one so its handshake succeeds. */
-function firstProtocol(header: string | undefined): string {
+/** An RFC 7230 token, what a subprotocol name must be (RFC 6455 §4.1). */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/;
+
+/**
+ * Engine.IO uses no subprotocol; like `ws`, accept the client's first one so
+ * its handshake succeeds. Only the first entry is looked at (one `indexOf`,
+ * constant work for a header of 10 000 tokens, RELIABILITY H15), and it is
+ * echoed only when it is a plain token of at most 64 characters: anything
+ * else is declined (no `Sec-WebSocket-Protocol` in the 101).
+ */
+export function firstProtocol(header: string | undefined): string {
   if (!header) return "";
   const comma = header.indexOf(",");
-  return (comma === -1 ? header : header.slice(0, comma)).trim();
+  const first = (comma === -1 ? header : header.slice(0, comma)).trim();
+  return TOKEN.test(first) ? first : "";
 }
 
 function onClose(engine: Engine, ws: UwsWebSocket): void {

@@ -16,6 +16,8 @@ export interface UwsUserData {
   session: EngineSession | null;
   /** Set by the close handler: uWS throws on any call on a closed socket. */
   closed: boolean;
+  /** Ping-flood limiter state, whole ms (see `ping-flood.ts`); 0 until the first ping. */
+  pingDue: number;
 }
 
 /** A uWS WebSocket with the binding's data on it. */

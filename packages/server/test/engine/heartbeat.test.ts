@@ -63,7 +63,8 @@ describe("heartbeat (fake time)", () => {
   });
 
   it("shares one clock timer between all sessions", () => {
-    const f = fakeEngine(timing);
+    // 1000 sessions from one fake address: past the default per-address cap.
+    const f = fakeEngine({ ...timing, maxConnectionsPerIp: Number.POSITIVE_INFINITY });
     for (let i = 0; i < 500; i++) f.openWs();
     for (let i = 0; i < 500; i++) f.openPolling();
     expect(f.clock.pending).toBe(1);

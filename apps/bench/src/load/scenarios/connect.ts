@@ -8,10 +8,11 @@ import { LatencyHistogram } from "../latency-histogram.js";
 import { closeWindow, openWindow } from "../measure-window.js";
 import { monotonicMs } from "../monotonic-clock.js";
 import { sleep } from "../pause.js";
-import type { ConnectSpec, PhaseResult } from "../scenario-spec.js";
+import type { ConnectSpec, GeneratorTarget, PhaseResult } from "../scenario-spec.js";
 
-/** Runs the connect scenario against the server at `url`. */
-export async function runConnect(url: string, serverPid: number, spec: ConnectSpec): Promise<PhaseResult[]> {
+/** Runs the connect scenario against the first server of `target`. */
+export async function runConnect(target: GeneratorTarget, spec: ConnectSpec): Promise<PhaseResult[]> {
+  const url = target.urls[0]!;
   const state = { running: true, completed: 0, failures: 0, lastError: "", histogram: new LatencyHistogram() };
   const lane = async (): Promise<void> => {
     while (state.running) {
@@ -33,11 +34,11 @@ export async function runConnect(url: string, serverPid: number, spec: ConnectSp
   await sleep(spec.warmupMs);
   state.histogram = new LatencyHistogram();
   const failuresBefore = state.failures;
-  const window = openWindow(serverPid, state.completed);
+  const window = openWindow(target, state.completed);
   await sleep(spec.durationMs);
   const result = closeWindow(
     window,
-    serverPid,
+    target,
     state.completed,
     { scenario: `connect-${spec.lanes}`, phase: "connect", operation: "connection" },
     state.histogram,

@@ -5,6 +5,9 @@
  * Phase `fixed`: a constant offered rate (deliveries/s), the latency figure that matters for users.
  * Phase `saturated`: the publisher keeps at most `windowBroadcasts` broadcasts' worth of deliveries
  * outstanding, refilling as deliveries arrive, so the server runs flat out without unbounded queues.
+ *
+ * Against several instances sharing a Redis (`cluster-fanout`), subscriber i connects to instance
+ * i mod n and the publisher to the first instance, so every broadcast crosses Redis to reach the others.
  */
 import { BenchClient } from "../bench-client.js";
 import { closeAll, connectMany } from "../connect-many.js";
@@ -13,7 +16,7 @@ import { closeWindow, openWindow } from "../measure-window.js";
 import { monotonicMs } from "../monotonic-clock.js";
 import { sleep, waitFor } from "../pause.js";
 import { makePayload } from "../payload.js";
-import type { FanoutSpec, PhaseResult } from "../scenario-spec.js";
+import type { FanoutSpec, GeneratorTarget, PhaseResult } from "../scenario-spec.js";
 
 const ROOM = "bench";
 const CONNECT_LANES = 64;
@@ -21,14 +24,26 @@ const FIXED_TICK_MS = 10;
 const DRAIN_TIMEOUT_MS = 15_000;
 /** Fixed phase: stop offering load when this many broadcasts are still undelivered (server too slow). */
 const FIXED_BACKLOG_BROADCASTS = 32;
+/** Readiness probes: broadcasts tried until one reaches every subscriber, and how long each may take. */
+const PROBE_ATTEMPTS = 50;
+const PROBE_TIMEOUT_MS = 1000;
 
 type Mode = "idle" | "fixed" | "saturated";
 
-/** Runs both fan-out phases against the server at `url`. */
-export async function runFanout(url: string, serverPid: number, spec: FanoutSpec): Promise<PhaseResult[]> {
-  const scenario = `fanout-${spec.clients}`;
-  const subscribers = await connectMany({ url, count: spec.clients, lanes: CONNECT_LANES, room: ROOM });
-  const publisher = new BenchClient(url);
+/** Connects `count` subscribers split evenly over `urls` (the first instances get the remainder). */
+async function connectSplit(urls: readonly string[], count: number): Promise<BenchClient[]> {
+  const lanes = Math.max(1, Math.floor(CONNECT_LANES / urls.length));
+  const groups = await Promise.all(
+    urls.map((url, i) => connectMany({ url, count: Math.floor((count + urls.length - 1 - i) / urls.length), lanes, room: ROOM })),
+  );
+  return groups.flat();
+}
+
+/** Runs both fan-out phases against `target` (one server, or several sharing a Redis). */
+export async function runFanout(target: GeneratorTarget, spec: FanoutSpec): Promise<PhaseResult[]> {
+  const scenario = spec.scenario ?? `fanout-${spec.clients}`;
+  const subscribers = await connectSplit(target.urls, spec.clients);
+  const publisher = new BenchClient(target.urls[0]!);
   await publisher.connected;
 
   const clients = spec.clients;
@@ -54,6 +69,23 @@ export async function runFanout(url: string, serverPid: number, spec: FanoutSpec
   };
   for (const subscriber of subscribers) subscriber.onTick = onTick;
 
+  // Readiness: one broadcast must reach every subscriber before anything is measured. Behind a Redis
+  // backplane an instance may subscribe to the room only after `join` was acked, so the first
+  // broadcasts can miss the other instances; such partial probes are written off, then counters reset.
+  let ready = false;
+  let attempts = 0;
+  while (!ready && attempts < PROBE_ATTEMPTS) {
+    attempts++;
+    const before = delivered;
+    publish();
+    ready = await waitFor(() => delivered - before >= clients, PROBE_TIMEOUT_MS);
+  }
+  if (!ready) throw new Error(`${scenario}: no broadcast reached all ${clients} subscribers after ${PROBE_ATTEMPTS} tries`);
+  // After a retry, stragglers of a slow earlier probe may still be on their way: let them land first.
+  if (attempts > 1) await sleep(PROBE_TIMEOUT_MS);
+  sent = 0;
+  delivered = 0;
+
   const results: PhaseResult[] = [];
   const notes: string[] = [];
 
@@ -74,9 +106,9 @@ export async function runFanout(url: string, serverPid: number, spec: FanoutSpec
   await sleep(spec.warmupMs);
   histogram = new LatencyHistogram();
   const skippedBefore = skipped;
-  let window = openWindow(serverPid, delivered);
+  let window = openWindow(target, delivered);
   await sleep(spec.durationMs);
-  const fixed = closeWindow(window, serverPid, delivered, { scenario, phase: "fixed", operation: "delivery" }, histogram);
+  const fixed = closeWindow(window, target, delivered, { scenario, phase: "fixed", operation: "delivery" }, histogram);
   clearInterval(timer);
   if (skipped > skippedBefore) fixed.notes.push(`rate not sustained (${skipped - skippedBefore} broadcasts skipped)`);
   results.push(fixed);
@@ -88,11 +120,11 @@ export async function runFanout(url: string, serverPid: number, spec: FanoutSpec
   pump();
   await sleep(spec.warmupMs);
   histogram = new LatencyHistogram();
-  window = openWindow(serverPid, delivered);
+  window = openWindow(target, delivered);
   await sleep(spec.durationMs);
   const saturated = closeWindow(
     window,
-    serverPid,
+    target,
     delivered,
     { scenario, phase: "saturated", operation: "delivery" },
     histogram,

@@ -9,7 +9,7 @@ import { closeWindow, openWindow } from "../measure-window.js";
 import { monotonicMs } from "../monotonic-clock.js";
 import { sleep, waitFor } from "../pause.js";
 import { makePayload } from "../payload.js";
-import type { PhaseResult, RpcSpec } from "../scenario-spec.js";
+import type { GeneratorTarget, PhaseResult, RpcSpec } from "../scenario-spec.js";
 
 /** One client's back-to-back echo loop; the ack listener is bound once, not per request. */
 class EchoLane {
@@ -37,19 +37,19 @@ class EchoLane {
   }
 }
 
-/** Runs the rpc scenario against the server at `url`. */
-export async function runRpc(url: string, serverPid: number, spec: RpcSpec): Promise<PhaseResult[]> {
-  const clients = await connectMany({ url, count: spec.clients, lanes: 64 });
+/** Runs the rpc scenario against the first server of `target`. */
+export async function runRpc(target: GeneratorTarget, spec: RpcSpec): Promise<PhaseResult[]> {
+  const clients = await connectMany({ url: target.urls[0]!, count: spec.clients, lanes: 64 });
   const shared = { running: true, acks: 0, histogram: new LatencyHistogram() };
   const lanes = clients.map((client) => new EchoLane(client, shared));
   for (const lane of lanes) lane.send();
   await sleep(spec.warmupMs);
   shared.histogram = new LatencyHistogram();
-  const window = openWindow(serverPid, shared.acks);
+  const window = openWindow(target, shared.acks);
   await sleep(spec.durationMs);
   const result = closeWindow(
     window,
-    serverPid,
+    target,
     shared.acks,
     { scenario: `rpc-${spec.clients}`, phase: "rpc", operation: "ack" },
     shared.histogram,
