@@ -1,5 +1,6 @@
 import type { Clock, TimerHandle } from "./clock.js";
 import { AckTimeoutError, socketDisconnectedError } from "./errors.js";
+import { type ErrorSink, reportRejection } from "./rejection.js";
 
 /**
  * Pending acknowledgements of server→client emits. A socket keeps a map from
@@ -12,21 +13,29 @@ export interface AckEntry {
   gone(): void;
 }
 
-/** Where a timed entry removes itself from when it expires, and reports a callback that threw there. */
-export interface AckOwner {
+/**
+ * Where a timed entry removes itself from when it expires, and where a callback
+ * that threw from a timer or returned a rejected promise is reported.
+ */
+export interface AckOwner extends ErrorSink {
   deleteAck(id: number): void;
-  reportError(error: unknown): void;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: ack callbacks take whatever the client replies
 type AnyCallback = (...args: any[]) => void;
 
-/** A plain ack callback (no timeout): called with the reply; never called if the socket goes away (as Socket.IO). */
+/**
+ * A plain ack callback (no timeout): called with the reply; never called if the
+ * socket goes away (as Socket.IO). An async callback's rejection goes to `sink`.
+ */
 export class CallbackAck implements AckEntry {
-  constructor(private readonly callback: AnyCallback) {}
+  constructor(
+    private readonly callback: AnyCallback,
+    private readonly sink: ErrorSink,
+  ) {}
 
   reply(args: unknown[]): void {
-    this.callback(...args);
+    reportRejection(this.callback(...args), this.sink);
   }
 
   gone(): void {}
@@ -49,7 +58,7 @@ export class TimedCallbackAck implements AckEntry {
     this.timer = clock.setTimeout(() => {
       this.owner.deleteAck(this.id);
       try {
-        this.callback(new AckTimeoutError());
+        reportRejection(this.callback(new AckTimeoutError()), this.owner);
       } catch (error) {
         this.owner.reportError(error); // a timer has no caller to throw to
       }
@@ -58,12 +67,12 @@ export class TimedCallbackAck implements AckEntry {
 
   reply(args: unknown[]): void {
     this.clock.clearTimeout(this.timer);
-    this.callback(null, ...args);
+    reportRejection(this.callback(null, ...args), this.owner);
   }
 
   gone(): void {
     this.clock.clearTimeout(this.timer);
-    this.callback(socketDisconnectedError());
+    reportRejection(this.callback(socketDisconnectedError()), this.owner);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Clock, TimerHandle } from "./clock.js";
 import { AckTimeoutError } from "./errors.js";
+import { isThenable } from "./rejection.js";
 
 /**
  * Collects the replies of one broadcast with ack, cluster-wide: every node
@@ -65,7 +66,8 @@ export class BroadcastAckCollector {
     this.done = true;
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     try {
-      this.callback(err, err === null ? this.responses : (err as AckTimeoutError).responses ?? []);
+      const result: unknown = this.callback(err, err === null ? this.responses : (err as AckTimeoutError).responses ?? []);
+      if (isThenable(result)) result.then(undefined, this.reportError); // an async callback that rejects
     } catch (error) {
       this.reportError(error); // may run from a timer or a promise: no caller to throw to
     }

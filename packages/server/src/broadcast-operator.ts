@@ -14,6 +14,7 @@ import {
 import { BroadcastAckCollector } from "./broadcast-ack.js";
 import type { Clock } from "./clock.js";
 import type { Adapter, BroadcastFlags, BroadcastOptions, LocalSocket, Room, SocketDetails } from "./cluster/adapter.js";
+import { markPartial, missingNodes } from "./cluster/partial-answer.js";
 import { type RemoteSocket, RemoteSocketProxy } from "./cluster/remote-socket.js";
 import { ServerError } from "./errors.js";
 
@@ -148,14 +149,21 @@ export class BroadcastOperator<EmitEvents extends EventsMap = DefaultEventsMap, 
     });
   }
 
-  /** The targeted sockets, cluster-wide (local ones live, remote ones as proxies). */
+  /**
+   * The targeted sockets, cluster-wide (local ones live, remote ones as
+   * proxies). A node that is dead or too slow never fails the call: its
+   * sockets are missing, and `missingNodes(result)` names it.
+   */
   async fetchSockets(): Promise<RemoteSocket<SocketData>[]> {
     const found = await this.host.adapter.fetchSockets(this.opts);
-    return found.map((socket) =>
+    const sockets = found.map((socket) =>
       isLocal(socket)
         ? (socket as unknown as RemoteSocket<SocketData>)
         : new RemoteSocketProxy<SocketData>(this.remoteOperations(), socket),
     );
+    // `map` makes a new array: carry the partial-answer marker over.
+    const missing = missingNodes(found);
+    return missing.length === 0 ? sockets : markPartial(sockets, missing);
   }
 
   /** Make the targeted sockets join `room` (or several). */

@@ -48,8 +48,10 @@ export class Client implements DeadlineTarget {
   ) {
     this.codec = server.fixedCodec;
     this.decoder = this.codec?.createDecoder();
-    conn.onMessage = (frame) => this.onMessage(frame);
-    conn.onClose = (reason, description) => this.onClose(reason, description);
+    // Shared handlers that find this client through `conn.owner`: no closure per connection.
+    conn.owner = this;
+    conn.onMessage = clientOnMessage;
+    conn.onClose = clientOnClose;
     this.deadline = server._connectDeadlines.add(this);
   }
 
@@ -136,7 +138,8 @@ export class Client implements DeadlineTarget {
     this.conn.close(reason);
   }
 
-  private onMessage(frame: Frame): void {
+  /** @internal One Engine.IO message arrived (through the shared `clientOnMessage`). */
+  _onmessage(frame: Frame): void {
     if (this.closing) return;
     if (this.decoder === undefined) {
       this.codec = this.server.detectCodec(frame);
@@ -205,7 +208,8 @@ export class Client implements DeadlineTarget {
     this.deadline = undefined;
   }
 
-  private onClose(reason: EngineCloseReason, description?: unknown): void {
+  /** @internal The connection ended (through the shared `clientOnClose`). */
+  _onclose(reason: EngineCloseReason, description?: unknown): void {
     if (this.closing) return;
     this.closing = true;
     this.stopDeadline();
@@ -232,6 +236,16 @@ export class Client implements DeadlineTarget {
     if (this.rest !== undefined) for (const socket of this.rest.values()) list.push(socket);
     return list;
   }
+}
+
+/** The engine's `onMessage` of every connection: `this` is the connection, its `owner` the client. */
+function clientOnMessage(this: EngineConnection, frame: Frame): void {
+  (this.owner as Client)._onmessage(frame);
+}
+
+/** The engine's `onClose` of every connection (called once, like `onMessage`). */
+function clientOnClose(this: EngineConnection, reason: EngineCloseReason, description?: string): void {
+  (this.owner as Client)._onclose(reason, description);
 }
 
 /** Shape checks the codecs already do, repeated cheaply so a lax custom codec cannot crash a listener. */

@@ -1,13 +1,32 @@
 import type { Codec } from "@cometa/protocol";
-import { namespaceTopic } from "./topic.js";
+import { namespaceTopic, roomTopicIn } from "./topic.js";
 
 /** A codec in use by some of a namespace's connected sockets. */
-export interface CodecSlot {
-  readonly codec: Codec;
-  /** The engine topic every socket of the namespace using this codec is subscribed to. */
-  readonly topic: string;
+export class CodecSlot {
   /** Connected sockets using the codec. */
-  count: number;
+  count = 0;
+  /** The last room topic built, kept: joins and broadcasts come in runs on the same room. */
+  private lastRoom: string | undefined = undefined;
+  private lastRoomTopic = "";
+
+  constructor(
+    readonly codec: Codec,
+    /** The engine topic every socket of the namespace using this codec is subscribed to. */
+    readonly topic: string,
+  ) {}
+
+  /**
+   * The engine topic of `room` for this codec. The last one is reused: a burst
+   * of joins to one room, or repeated broadcasts to it, build the string once
+   * instead of once per call (a hot-path allocation).
+   */
+  roomTopic(room: string): string {
+    if (room !== this.lastRoom) {
+      this.lastRoom = room;
+      this.lastRoomTopic = roomTopicIn(this.topic, room);
+    }
+    return this.lastRoomTopic;
+  }
 }
 
 /**
@@ -39,11 +58,17 @@ export class CodecSlots {
     return this.find(codec)?.topic ?? namespaceTopic(this.topicPrefix, codec.name, this.namespace);
   }
 
+  /** The topic of `room` for sockets using `codec`. */
+  roomTopicFor(codec: Codec, room: string): string {
+    const slot = this.find(codec);
+    return slot === undefined ? roomTopicIn(this.topicFor(codec), room) : slot.roomTopic(room);
+  }
+
   /** Count one more socket using `codec`; returns its slot. */
   acquire(codec: Codec): CodecSlot {
     let slot = this.find(codec);
     if (slot === undefined) {
-      slot = { codec, topic: this.topicFor(codec), count: 0 };
+      slot = new CodecSlot(codec, this.topicFor(codec));
       this.list.push(slot);
     }
     slot.count++;

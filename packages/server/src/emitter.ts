@@ -1,3 +1,5 @@
+import { isThenable } from "./rejection.js";
+
 /**
  * A minimal event emitter for sockets and namespaces. Node's `EventEmitter`
  * costs a listener object and several fields per instance even when nothing
@@ -117,9 +119,9 @@ export class Emitter {
   /** Called with the reason of a rejected promise returned by a listener. */
   protected listenerFailed(_error: unknown): void {}
 
-  private settle(result: unknown): void {
-    if (result === undefined || result === null || typeof (result as PromiseLike<unknown>).then !== "function") return;
-    (result as PromiseLike<unknown>).then(undefined, (error: unknown) => this.listenerFailed(error));
+  /** Route the rejection of a promise a listener returned to `listenerFailed` (nothing to do for other results). */
+  protected settle(result: unknown): void {
+    if (isThenable(result)) result.then(undefined, (error: unknown) => this.listenerFailed(error));
   }
 
   private entryOf(event: string): Entry | undefined {

@@ -5,7 +5,6 @@ import type { CodecSlot } from "./codec-slots.js";
 import type { Adapter, BroadcastOptions, Room } from "./cluster/adapter.js";
 import type { EngineConnection, EngineServer } from "./engine/engine-connection.js";
 import { sendOptionsOf } from "./send-options.js";
-import { roomTopicIn } from "./topic.js";
 
 /**
  * Local delivery of broadcasts: the hot path.
@@ -14,6 +13,9 @@ import { roomTopicIn } from "./topic.js";
  * - A plain broadcast (no `except`, at most one room that is not a socket id,
  *   no outgoing-listener or ack bookkeeping) is one `engine.publish` per codec:
  *   uWS fans it out.
+ * - A broadcast that excludes only its sender (`socket.broadcast.emit`,
+ *   `socket.to(room).emit`) is one `conn.publish` per codec on the sender's
+ *   connection: the engine skips the sender itself (uWS does it natively).
  * - Everything else is sent per socket, each recipient once even when it is in
  *   several target rooms, without allocating per recipient (recipients are
  *   collected into a pooled array; membership checks replace a "seen" set).
@@ -68,16 +70,20 @@ export class FrameCache {
   }
 }
 
+/** Who publishes: the engine (everyone subscribed), or a connection (everyone subscribed but itself). */
+type Publisher = Pick<EngineServer, "publish"> | Pick<EngineConnection, "publish">;
+
 // Pooled recipient arrays; a stack because a send can re-enter (onAnyOutgoing → broadcast).
 const pool: Recipient[][] = [];
 
 /** Deliver `packet` to the local sockets `opts` selects. */
 export function localBroadcast(scope: FanOutScope, packet: Packet, opts: BroadcastOptions): void {
-  const sendOptions = sendOptionsOf(opts.flags);
-  if (canPublish(scope, opts)) {
-    publish(scope, packet, opts, scope.engine!);
+  const publisher = publisherFor(scope, opts);
+  if (publisher !== undefined) {
+    publish(scope, packet, opts, publisher);
     return;
   }
+  const sendOptions = sendOptionsOf(opts.flags);
   const recipients = pool.pop() ?? [];
   try {
     collectRecipients(scope, opts, recipients);
@@ -144,22 +150,41 @@ export function selectRecipients<R extends Recipient>(scope: FanOutScope, opts: 
   return out as R[];
 }
 
-function canPublish(scope: FanOutScope, opts: BroadcastOptions): boolean {
-  if (scope.engine === undefined || scope.outgoingListeners > 0) return false;
-  if (opts.except.size > 0 || opts.rooms.size > 1) return false;
-  // A socket's own-id room has no topic (it would cost a subscription per socket).
-  return opts.rooms.size === 0 || !scope.sockets.has(firstOf(opts.rooms));
+/**
+ * Who can deliver the broadcast through topics, if anyone: there must be no
+ * per-socket bookkeeping, at most one room and not a socket's own-id room (it
+ * has no topic: that would cost a subscription per socket), and at most one
+ * excluded room, standing for one socket alone (its own id, joined by no other
+ * socket). Then the engine publishes, or the excluded socket's connection,
+ * which the engine leaves out itself. Acks never come here.
+ */
+function publisherFor(scope: FanOutScope, opts: BroadcastOptions): Publisher | undefined {
+  const engine = scope.engine;
+  if (engine === undefined || scope.outgoingListeners > 0 || opts.rooms.size > 1) return undefined;
+  if (opts.rooms.size === 1 && scope.sockets.has(firstOf(opts.rooms))) return undefined;
+  if (opts.except.size === 0) return engine;
+  if (opts.except.size > 1) return undefined;
+  const excluded = firstOf(opts.except);
+  // Another socket joined a room named after the sender: `except` must leave it out too.
+  if (scope.adapter.rooms.has(excluded)) return undefined;
+  const sender = scope.sockets.get(excluded);
+  // No connected local socket has that id (a remote one, or one still in its CONNECT
+  // middlewares, which holds no topic yet): nobody here is left out.
+  if (sender === undefined) return engine;
+  const conn = sender.client.conn;
+  return conn.publish === undefined ? undefined : conn;
 }
 
-function publish(scope: FanOutScope, packet: Packet, opts: BroadcastOptions, engine: EngineServer): void {
+/** Publish once per codec in use, through the engine or the excluded sender's connection. */
+function publish(scope: FanOutScope, packet: Packet, opts: BroadcastOptions, via: Publisher): void {
   const room = opts.rooms.size === 1 ? firstOf(opts.rooms) : undefined;
   if (room !== undefined && !scope.adapter.rooms.has(room)) return; // no local member
   const sendOptions = sendOptionsOf(opts.flags);
   const slots = scope.codecSlots;
   for (let i = 0; i < slots.length; i++) {
     const slot = slots[i]!;
-    const topic = room === undefined ? slot.topic : roomTopicIn(slot.topic, room);
-    engine.publish(topic, slot.codec.encode(packet), sendOptions);
+    const topic = room === undefined ? slot.topic : slot.roomTopic(room);
+    via.publish!(topic, slot.codec.encode(packet), sendOptions);
   }
 }
 

@@ -2,6 +2,7 @@ import { type EventsMap, isValidNamespace } from "@cometa/protocol";
 import { ServerError } from "./errors.js";
 import { Namespace } from "./namespace.js";
 import { type NamespaceMatcher, ParentNamespace } from "./parent-namespace.js";
+import { isThenable } from "./rejection.js";
 import type { Server } from "./server.js";
 
 /**
@@ -82,11 +83,20 @@ export class NamespaceRegistry<L extends EventsMap, E extends EventsMap, S exten
         if (err || !allow) tryNext();
         else done(this.nsps.get(name) ?? this.register(parent._createChild(name)));
       };
+      let result: unknown;
       try {
-        matcher(name, auth, answer);
+        result = matcher(name, auth, answer);
       } catch (error) {
         this.server.reportError(error);
         answer(null, false);
+        return;
+      }
+      // An async matcher that rejects is a bug like a throw: report it, and refuse the name unless it answered.
+      if (isThenable(result)) {
+        result.then(undefined, (error: unknown) => {
+          this.server.reportError(error);
+          answer(null, false);
+        });
       }
     };
     tryNext();

@@ -315,18 +315,25 @@ export class Namespace<
       return;
     }
     client._pend(this.name);
-    runChain(this.fns.slice(), socket, (failure, thrown) => {
-      client._unpend(this.name);
-      // A throwing middleware is a bug: report it, and refuse without leaking its message.
-      if (thrown) this.server.reportError(failure);
-      const err = thrown ? new Error("server error") : failure;
-      if (client.closed || err !== undefined) {
-        socket._discard(); // also leaves the rooms a middleware may have joined
-        if (err !== undefined && !client.closed) client.refuse(this.name, err);
-        return;
-      }
-      this.accept(socket);
-    });
+    runChain(
+      this.fns.slice(),
+      socket,
+      (failure, how) => {
+        client._unpend(this.name);
+        // A synchronous throw is a bug: report it, and refuse without leaking its message. A
+        // rejected async middleware refuses like `next(err)` (`throw` is how async code says no).
+        const thrown = failure !== undefined && how === "thrown";
+        if (thrown) this.server.reportError(failure);
+        const err = thrown ? new Error("server error") : failure;
+        if (client.closed || err !== undefined) {
+          socket._discard(); // also leaves the rooms a middleware may have joined
+          if (err !== undefined && !client.closed) client.refuse(this.name, err);
+          return;
+        }
+        this.accept(socket);
+      },
+      this,
+    );
   }
 
   /** @internal */

@@ -1,12 +1,14 @@
 import type { EventsMap, Packet } from "@cometa/protocol";
 import type { BroadcastOptions, LocalSocket, Room, SocketDetails } from "./cluster/adapter.js";
 import { InMemoryAdapter } from "./cluster/in-memory-adapter.js";
+import { markPartial, missingNodes } from "./cluster/partial-answer.js";
 import { Namespace } from "./namespace.js";
 import type { Server } from "./server.js";
 
 /**
  * Decides whether a namespace name that matches no static namespace may be
- * created (dynamic namespaces). Call `next(null, true)` to allow.
+ * created (dynamic namespaces). Call `next(null, true)` to allow. It may be
+ * `async`: a rejection is reported to `onError` and refuses the name.
  */
 export type NamespaceMatcher = (
   name: string,
@@ -84,7 +86,10 @@ class ParentBroadcastAdapter extends InMemoryAdapter {
 
   override async fetchSockets(opts: BroadcastOptions): Promise<(LocalSocket | SocketDetails)[]> {
     const lists = await Promise.all([...this.parent.children].map((child) => child.adapter.fetchSockets(opts)));
-    return lists.flat();
+    // Keep the children's partial-answer markers: a node missing from any child is missing here.
+    const missing = new Set(lists.flatMap((list) => missingNodes(list)));
+    const sockets = lists.flat();
+    return missing.size === 0 ? sockets : markPartial(sockets, [...missing]);
   }
 
   override addSockets(opts: BroadcastOptions, rooms: readonly Room[]): void {

@@ -24,6 +24,7 @@ import { ServerError } from "./errors.js";
 import type { Middleware, Namespace } from "./namespace.js";
 import { NamespaceRegistry } from "./namespace-registry.js";
 import type { NamespaceMatcher, ParentNamespace } from "./parent-namespace.js";
+import { isThenable } from "./rejection.js";
 import type { ServerReservedEvents } from "./reserved-events.js";
 import { detectCodec, type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from "./server-options.js";
 import type { Socket } from "./socket.js";
@@ -332,9 +333,10 @@ export class Server<
   /** @internal Report an error thrown by user code without letting it escape. */
   reportError(error: unknown): void {
     try {
-      this.options.onError(error);
+      const result: unknown = this.options.onError(error);
+      if (isThenable(result)) result.then(undefined, ignore);
     } catch {
-      // An onError that throws has nowhere left to report to.
+      // An onError that throws (or rejects, above) has nowhere left to report to.
     }
   }
 
@@ -372,3 +374,6 @@ export class Server<
     new Client(this, conn);
   }
 }
+
+/** Swallows the rejection of an async `onError` (there is nowhere left to report it). */
+function ignore(): void {}

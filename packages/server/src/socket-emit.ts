@@ -31,7 +31,7 @@ export function emitEvent(host: EmitHost, flags: BroadcastFlags, event: string, 
     host.registerAck(
       id,
       flags.timeout === undefined
-        ? new CallbackAck(callback)
+        ? new CallbackAck(callback, host)
         : new TimedCallbackAck(callback, host, id, flags.timeout, host.nsp.clock),
     );
   }

@@ -102,7 +102,7 @@ export abstract class SocketListeners<ListenEvents extends EventsMap> extends Em
   notifyOutgoing(data: readonly unknown[]): void {
     const listeners = this._anyOutgoing;
     if (listeners === undefined) return;
-    for (const listener of listeners.slice()) listener.apply(this, data as unknown[]);
+    for (const listener of listeners.slice()) this.settle(listener.apply(this, data as unknown[]));
   }
 
   /**
@@ -115,7 +115,7 @@ export abstract class SocketListeners<ListenEvents extends EventsMap> extends Em
     if (typeof name === "string" ? RESERVED_EVENTS.has(name) : typeof name !== "number") return;
     if (this._any !== undefined) {
       if (ack !== undefined) data.push(ack);
-      for (const listener of this._any.slice()) listener.apply(this, data);
+      for (const listener of this._any.slice()) this.settle(listener.apply(this, data));
       this.dispatch(String(name), data.slice(1));
       return;
     }

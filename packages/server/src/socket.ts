@@ -23,7 +23,7 @@ import { sendOptionsOf } from "./send-options.js";
 import { ackResponder, emitEvent, emitEventWithAck } from "./socket-emit.js";
 import { SocketEmitter } from "./socket-emitter.js";
 import { SocketListeners } from "./socket-listeners.js";
-import { joinRooms, leaveAllRooms, leaveRoom } from "./socket-rooms.js";
+import { joinRooms, leaveAllRooms, leaveRoom, subscribeJoinedRooms } from "./socket-rooms.js";
 import { createSocketId } from "./socket-id.js";
 
 /** Lifecycle of a socket: middlewares running, connected, gone. */
@@ -260,11 +260,12 @@ export class Socket<
     return this;
   }
 
-  /** @internal The namespace accepted the socket: subscribe to the namespace topic of its codec, reply CONNECT. */
+  /** @internal The namespace accepted the socket: subscribe to its namespace and room topics, reply CONNECT. */
   _onconnect(slot: CodecSlot): void {
     this._state = "connected";
     if (this.hasOutgoingListeners()) this.nsp.outgoingListeners++;
     this.conn.subscribe(slot.topic);
+    subscribeJoinedRooms(this);
     this._send({ type: PacketType.CONNECT, nsp: this.nsp.name, data: { sid: this.id } }, NO_FLAGS);
   }
 
@@ -289,7 +290,7 @@ export class Socket<
     this.nsp._remove(this);
     this.client._remove(this);
     this._state = "closed";
-    if (acks !== undefined) for (const entry of acks.values()) entry.gone();
+    if (acks !== undefined) this.failAcks(acks);
     if (this.hasListeners("disconnect")) this.dispatch("disconnect", [reason, description]);
   }
 
@@ -350,18 +351,31 @@ export class Socket<
     runChain(
       this._fns!,
       data as [string, ...unknown[]],
-      (err, thrown) => {
+      (err, how) => {
         // This may run from a timer (async middleware): keep listener errors inside the server.
         try {
           if (err === undefined) this.dispatchEvent(data);
-          else if (!thrown && this.hasListeners("error")) this.dispatch("error", [err]);
+          // `next(err)` is the app's decision (its "error" listener); a throw or rejection is a bug.
+          else if (how === "next" && this.hasListeners("error")) this.dispatch("error", [err]);
           else this.nsp.server.reportError(err);
         } catch (error) {
           this.nsp.server.reportError(error);
         }
       },
+      this,
       () => this._state === "connected",
     );
+  }
+
+  /** The socket went away: every pending ack learns it, even when an earlier callback throws. */
+  private failAcks(acks: Map<number, AckEntry>): void {
+    for (const entry of acks.values()) {
+      try {
+        entry.gone();
+      } catch (error) {
+        this.nsp.server.reportError(error);
+      }
+    }
   }
 
   private onAck(packet: Packet): void {

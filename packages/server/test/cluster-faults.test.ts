@@ -202,6 +202,31 @@ describe("backplane failures", () => {
     expect(result.missing).toHaveLength(1);
   });
 
+  it("fetchSockets() on the server, a room and a dynamic parent keeps the partial-answer marker", async () => {
+    const faulty = faultyBackplane();
+    const [a, b] = await cluster(2, 1, faulty.backplane);
+    const parents = [a!, b!].map((node) => node.server.io.of(/^\/dyn-\d+$/));
+    for (const node of [a!, b!]) await node.server.client().connect("/dyn-1");
+    a!.sockets[0]!.join("r");
+    await settle();
+    const childUid = (node: typeof a) => (node!.server.io.of("/dyn-1").adapter as unknown as ClusterAdapter).uid;
+    faulty.fail(true); // every request now ends at once without b's answer
+    const all = await a!.server.io.fetchSockets();
+    const room = await a!.server.io.to("r").fetchSockets();
+    const dynamic = await parents[0]!.fetchSockets();
+    expect(all.map((s) => s.id)).toEqual([a!.sockets[0]!.id]);
+    expect(missingNodes(all)).toEqual([b!.adapter.uid]);
+    expect(room).toHaveLength(1);
+    expect(missingNodes(room)).toEqual([b!.adapter.uid]);
+    expect(dynamic).toHaveLength(1);
+    expect(missingNodes(dynamic)).toEqual([childUid(b)]);
+    expect(childUid(b)).not.toBe(b!.adapter.uid);
+    faulty.fail(false);
+    const complete = await a!.server.io.fetchSockets();
+    expect(complete).toHaveLength(2);
+    expect(missingNodes(complete)).toEqual([]);
+  });
+
   it("health reports from the backplane: 'connecting' is quiet, an outage is reported once, recovery re-announces the node", async () => {
     const inner = createMemoryBackplane();
     const listeners = new Set<(s: BackplaneStatus) => void>();

@@ -14,8 +14,8 @@ import type {
 export class FakeEngine implements EngineServer {
   onConnection: (connection: EngineConnection) => void = () => {};
   readonly connections = new Set<FakeConnection>();
-  /** Every publish call, for fast-path assertions. */
-  readonly published: { topic: string; frames: readonly Frame[]; options?: SendOptions }[] = [];
+  /** Every publish call (`from`: the sending connection of `conn.publish`), for fast-path assertions. */
+  readonly published: { topic: string; frames: readonly Frame[]; options?: SendOptions; from?: string }[] = [];
   closed = false;
 
   get clientsCount(): number {
@@ -37,8 +37,16 @@ export class FakeEngine implements EngineServer {
   }
 
   publish(topic: string, frames: readonly Frame[], options?: SendOptions): void {
-    this.published.push(options === undefined ? { topic, frames } : { topic, frames, options });
-    for (const conn of this.connections) if (conn.topics.has(topic)) conn.deliver(frames, options);
+    this.publishExcept(topic, frames, options, undefined);
+  }
+
+  /** @internal `EngineServer.publish`, or `EngineConnection.publish` when `sender` is given. */
+  publishExcept(topic: string, frames: readonly Frame[], options: SendOptions | undefined, sender?: FakeConnection): void {
+    const record: (typeof this.published)[number] = { topic, frames };
+    if (options !== undefined) record.options = options;
+    if (sender !== undefined) record.from = sender.id;
+    this.published.push(record);
+    for (const conn of this.connections) if (conn !== sender && conn.topics.has(topic)) conn.deliver(frames, options);
   }
 
   async close(): Promise<void> {
@@ -63,8 +71,9 @@ export class FakeConnection implements EngineConnection {
   backedUp = false;
   /** Called after each delivery (tests hook their client decoder here). */
   onDeliver: (frames: readonly Frame[]) => void = () => {};
-  onMessage: (frame: Frame) => void = () => {};
-  onClose: (reason: EngineCloseReason, description?: string) => void = () => {};
+  onMessage: (this: EngineConnection, frame: Frame) => void = () => {};
+  onClose: (this: EngineConnection, reason: EngineCloseReason, description?: string) => void = () => {};
+  owner: unknown = null;
 
   constructor(
     private readonly engine: FakeEngine,
@@ -94,6 +103,10 @@ export class FakeConnection implements EngineConnection {
     this.topics.clear();
     this.engine.connections.delete(this);
     this.onClose(reason);
+  }
+
+  publish(topic: string, frames: readonly Frame[], options?: SendOptions): void {
+    this.engine.publishExcept(topic, frames, options, this);
   }
 
   subscribe(topic: string): void {

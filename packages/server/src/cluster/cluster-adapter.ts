@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Packet } from "@cometa/protocol";
 import type { TimerHandle } from "../clock.js";
+import { reportRejection } from "../rejection.js";
 import type {
   AdapterEvent,
   AdapterFactory,
@@ -145,8 +146,10 @@ export class ClusterAdapter extends InMemoryAdapter {
     super.broadcastWithAck(packet, opts, onClientCount, onAck);
   }
 
+  /** Every matching socket cluster-wide; when nodes did not answer, `missingNodes(result)` names them. */
   override async fetchSockets(opts: BroadcastOptions): Promise<(LocalSocket | SocketDetails)[]> {
-    return (await this.fetchSocketsDetailed(opts)).sockets;
+    const { sockets, missing } = await this.fetchSocketsDetailed(opts);
+    return missing.length === 0 ? sockets : markPartial(sockets, missing);
   }
 
   /**
@@ -200,7 +203,7 @@ export class ClusterAdapter extends InMemoryAdapter {
       this.reportPartial("serverSideEmit", requestId, answers);
       const responses = answers.missing.length === 0 ? answers.results : markPartial(answers.results, answers.missing);
       try {
-        onResponse(null, responses);
+        reportRejection(onResponse(null, responses), this.nsp);
       } catch (error) {
         this.nsp.reportError(error); // may run from a timer: no caller to throw to
       }

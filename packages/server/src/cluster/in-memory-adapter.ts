@@ -1,5 +1,6 @@
 import type { Packet } from "@cometa/protocol";
 import { Emitter } from "../emitter.js";
+import { reportRejection } from "../rejection.js";
 import type {
   Adapter,
   AdapterEvent,
@@ -127,11 +128,16 @@ export class InMemoryAdapter extends Emitter implements Adapter {
   /** A single process has no other node: no listener runs, and an ack request resolves with no replies. */
   serverSideEmit(args: readonly unknown[], onResponse?: (err: Error | null, responses: unknown[]) => void): void {
     void args;
-    onResponse?.(null, []);
+    if (onResponse !== undefined) reportRejection(onResponse(null, []), this.nsp);
   }
 
   override on(event: AdapterEvent, listener: (room: Room, id?: SocketId) => void): this {
     return super.on(event, listener);
+  }
+
+  /** An async room-event listener that rejects: report it (a rejection left unhandled ends the process). */
+  protected override listenerFailed(error: unknown): void {
+    this.nsp.reportError(error);
   }
 
   private removeMember(id: SocketId, room: Room): void {

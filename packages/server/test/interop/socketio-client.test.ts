@@ -105,6 +105,39 @@ describe.each(VARIANTS)("socket.io-client 4.8 — $name", (variant) => {
     expect(gc).toEqual([[2], [4], [6], [7], [8], ...volatile]);
   });
 
+  it("sender-excluding broadcasts go out as one publish from the sender's session, to WebSocket and polling peers", async () => {
+    const sender = await h.connected();
+    const peers = [
+      await h.connected(),
+      await h.connected("/", { transports: ["websocket"] }),
+      await h.connected("/", { transports: ["polling"] }),
+    ];
+    await settled(sender);
+    const s = serverSocket(sender);
+    for (const client of [sender, ...peers.slice(0, 2)]) serverSocket(client).join("r");
+    // Spy on the sender's session only (an own property shadows the engine's method).
+    const conn = s.conn as typeof s.conn & { publish: NonNullable<typeof s.conn.publish> };
+    const publish = conn.publish.bind(conn);
+    const calls: string[] = [];
+    conn.publish = (topic, frames, options) => {
+      calls.push(topic);
+      publish(topic, frames, options);
+    };
+    const received = [sender, ...peers].map((client) => collectUntil(client, "t"));
+
+    s.broadcast.emit("t", "all");
+    s.to("r").emit("t", "room", new Uint8Array([1, 2]));
+    h.io.emit("sentinel");
+
+    const [own, ...others] = await Promise.all(received);
+    expect(calls).toHaveLength(2);
+    expect(own).toEqual([]);
+    expect(others[0]).toEqual([["all"], ["room", expect.anything()]]);
+    expect(others[1]).toEqual([["all"], ["room", expect.anything()]]);
+    expect(others[2]).toEqual([["all"]]);
+    expect(new Uint8Array(others[0]![1]![1] as ArrayBuffer)).toEqual(new Uint8Array([1, 2]));
+  });
+
   it("acks both ways, with callbacks, emitWithAck and timeouts", async () => {
     let serverSide: Socket | undefined;
     h.io.on("connection", (s) => {
