@@ -5,6 +5,8 @@ import { parseCloseHint } from "./http-failure.js";
 import { globals, type WebSocketConstructor, type WebSocketLike } from "./platform.js";
 import type { Transport, TransportFactory, TransportFailure } from "./transport.js";
 
+const noop = (): void => {};
+
 /**
  * The WebSocket transport: one Engine.IO packet per frame (PROTOCOL.md §2.3).
  * Text frames are `<type char><data>`; binary frames are bare `message`
@@ -25,7 +27,10 @@ export const createWebSocketTransport: TransportFactory = ({ options, url }, han
     if (closed) return false;
     closed = true;
     if (socket) {
-      socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
+      socket.onopen = socket.onmessage = socket.onclose = null;
+      // Keep an error listener: the `ws` package emits "error" when a connecting socket is closed, and an
+      // EventEmitter error without a listener is an uncaught exception.
+      socket.onerror = noop;
       try {
         socket.close();
       } catch {
