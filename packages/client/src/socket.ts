@@ -58,7 +58,11 @@ export class Socket<Listen extends EventsMap = DefaultEventsMap, Emit extends Ev
   readonly nsp: string;
   /** Sent with each CONNECT; may be changed between reconnections. */
   auth: AuthOption | undefined;
-  /** Whether the last connection restored the previous session (connection state recovery). */
+  /**
+   * Whether the last connection restored the previous session (connection
+   * state recovery): same id, rooms and data, and every missed event was
+   * delivered before `connect`. False after a fresh session: resync.
+   */
   recovered = false;
 
   #state: SocketState = "inactive";
@@ -68,7 +72,7 @@ export class Socket<Listen extends EventsMap = DefaultEventsMap, Emit extends Ev
   /** The engine (connection) a CONNECT was sent on and not answered yet. */
   #connectingOn: unknown;
   /** Events received before the CONNECT reply (connection-state recovery replays them first). */
-  #early: unknown[][] = [];
+  #early: [args: unknown[], offset: string | undefined][] = [];
   readonly #limit: number;
   readonly #outbox: Outbox;
   readonly #emitter: EmitOperator<Emit>;
@@ -275,7 +279,7 @@ export class Socket<Listen extends EventsMap = DefaultEventsMap, Emit extends Ev
     this.#setState("connected", "connect-accepted");
     const early = this.#early;
     this.#early = [];
-    for (const args of early) this.#dispatch(args);
+    for (const [args, offset] of early) this.#dispatch(args, offset);
     this.#outbox.onConnected();
     this.emitReserved("connect");
   }
@@ -311,6 +315,9 @@ export class Socket<Listen extends EventsMap = DefaultEventsMap, Emit extends Ev
     // Codecs check the event name; a server must not trigger our lifecycle events either way.
     if (!this.active || RESERVED_EVENTS.has(data[0] as string)) return;
     const args = data.slice();
+    // Connection state recovery appends the offset as one extra trailing string to every logged event (never to
+    // events with an ack id; PROTOCOL.md §4.7). Unlike socket.io-client, listeners never see it: it is ours to keep.
+    const offset = id === undefined && this.#pid !== undefined && typeof args[args.length - 1] === "string" ? (args.pop() as string) : undefined;
     if (id !== undefined) {
       let sent = false; // at most one ACK per id
       args.push((...reply: unknown[]) => {
@@ -318,16 +325,15 @@ export class Socket<Listen extends EventsMap = DefaultEventsMap, Emit extends Ev
         sent = true;
       });
     }
-    if (this.connected) this.#dispatch(args);
-    else if (this.#early.length < this.#limit) this.#early.push(args); // before CONNECT (recovery replay); overflow is dropped
+    if (this.connected) this.#dispatch(args, offset);
+    else if (this.#early.length < this.#limit) this.#early.push([args, offset]); // before CONNECT (recovery replay); overflow is dropped
   }
 
-  /** Dispatch an incoming event `[name, ...args]`, then note the recovery offset. */
-  #dispatch(args: unknown[]): void {
+  /** Dispatch an incoming event `[name, ...args]`, then note its recovery offset (only once it was handed over). */
+  #dispatch(args: unknown[], offset: string | undefined): void {
     this.dispatchEvent(args);
-    // Connection state recovery appends the offset as the last argument (PROTOCOL.md §4.7).
-    const last = args[args.length - 1];
-    if (this.#pid !== undefined && typeof last === "string") this.#lastOffset = last;
+    // An empty offset means "none yet" (a Cometa server with a shared log that has logged nothing so far).
+    if (offset) this.#lastOffset = offset;
   }
 
   #setState(next: SocketState, reason: SocketStateReason): void {

@@ -197,9 +197,50 @@ describe("Socket: connection state recovery", () => {
     expect(got).toHaveLength(1);
     acceptConnect(env.engine(), "/", "s1", "p1");
     expect(socket.recovered).toBe(true);
-    expect(got).toEqual([
-      [1, "off-1"],
-      [2, "off-2"],
-    ]);
+    // Listeners never see the offset (socket.io-client would pass it as an extra argument).
+    expect(got).toEqual([[1], [2]]);
+    env.engine().deliver({ type: PacketType.EVENT, nsp: "/", data: ["news", 3, ""] }); // "no offset yet": stripped, not kept
+    expect(got).toEqual([[1], [2], [3]]);
+    env.engine().drop();
+    env.clock.next();
+    env.engine().accept();
+    expect(env.engine().packets[0]).toMatchObject({ data: { pid: "p1", offset: "off-2" } });
+  });
+
+  it("keeps string arguments of events with an ack id, and of servers without recovery", () => {
+    const env = setup();
+    const socket = env.manager.socket("/");
+    const got: unknown[][] = [];
+    socket.on("ask", (...args: unknown[]) => got.push(args.filter((a) => typeof a !== "function")));
+    env.engine().accept();
+    acceptConnect(env.engine(), "/", "s1");
+    env.engine().deliver({ type: PacketType.EVENT, nsp: "/", data: ["ask", "a"] });
+    env.engine().drop();
+    env.clock.next();
+    env.engine().accept();
+    // No pid was ever given: a plain CONNECT, and nothing stripped.
+    expect(env.engine().packets[0]).toEqual({ type: PacketType.CONNECT, nsp: "/", data: undefined });
+    acceptConnect(env.engine(), "/", "s2", "p2");
+    env.engine().deliver({ type: PacketType.EVENT, nsp: "/", id: 4, data: ["ask", "b"] });
+    expect(got).toEqual([["a"], ["b"]]);
+  });
+
+  it("is not recovered when the server answers with a new pid, and then tracks the new session", () => {
+    const env = setup();
+    const socket = env.manager.socket("/");
+    env.engine().accept();
+    acceptConnect(env.engine(), "/", "s1", "p1");
+    env.engine().deliver({ type: PacketType.EVENT, nsp: "/", data: ["news", "off-1"] });
+    env.engine().drop();
+    env.clock.next();
+    env.engine().accept();
+    acceptConnect(env.engine(), "/", "s2", "p2");
+    expect(socket.recovered).toBe(false);
+    expect(socket.id).toBe("s2");
+    env.engine().deliver({ type: PacketType.EVENT, nsp: "/", data: ["news", "off-9"] });
+    env.engine().drop();
+    env.clock.next();
+    env.engine().accept();
+    expect(env.engine().packets[0]).toMatchObject({ data: { pid: "p2", offset: "off-9" } });
   });
 });

@@ -31,7 +31,11 @@
  *    (messages lost between Redis and a node), duplicates and health-check
  *    failures; `adapter.backplane.on("status" | "gap", …)` reports changes.
  *
- * 4. Long-polling without sticky sessions: `createRedisSessionRouter` (see
+ * 4. Connection state recovery across instances: pass
+ *    `redisRecoveryStores(redis)` as `connectionStateRecovery.stores`; a
+ *    client may then come back on any instance (see `recovery/`).
+ *
+ * 5. Long-polling without sticky sessions: `createRedisSessionRouter` (see
  *    `forwarding/`) forwards a polling request to the instance owning its session.
  *
  * How it scales: a broadcast crosses Redis once (once per room channel for a
@@ -53,3 +57,5 @@ export type { ReconnectOptions, RedisClient } from "./redis-clients.js";
 export type { RedisMetrics } from "./redis-metrics.js";
 // Long-polling without sticky sessions (built in `forwarding/`): `createRedisSessionRouter` and its types.
 export * from "./forwarding/index.js";
+// Connection state recovery on Redis (built in `recovery/`): log (Redis Streams) with its feed, sessions, de-duplication.
+export * from "./recovery/index.js";

@@ -17,10 +17,13 @@ import type { Adapter, BroadcastFlags, BroadcastOptions, LocalSocket, Room, Sock
 import { markPartial, missingNodes } from "./cluster/partial-answer.js";
 import { type RemoteSocket, RemoteSocketProxy } from "./cluster/remote-socket.js";
 import { ServerError } from "./errors.js";
+import type { Recovery, RecoveryScope } from "./recovery/recovery.js";
 
 /** What an operator needs from its namespace. */
-export interface OperatorHost {
+export interface OperatorHost extends RecoveryScope {
   readonly name: string;
+  /** Connection state recovery, when enabled. */
+  readonly recovery?: Recovery | undefined;
   readonly adapter: Adapter;
   readonly clock: Clock;
   /** The next ack id of the namespace. */
@@ -125,7 +128,7 @@ export class BroadcastOperator<EmitEvents extends EventsMap = DefaultEventsMap, 
     const data: unknown[] = [event, ...args];
     const last = data[data.length - 1];
     if (typeof last !== "function") {
-      this.host.adapter.broadcast({ type: PacketType.EVENT, nsp: this.host.name, data }, this.opts);
+      this.broadcastLogged(data);
       return true;
     }
     data.pop();
@@ -179,6 +182,36 @@ export class BroadcastOperator<EmitEvents extends EventsMap = DefaultEventsMap, 
   /** Disconnect the targeted sockets; with `close`, their whole connections. */
   disconnectSockets(close = false): void {
     this.host.adapter.disconnectSockets(this.opts, close);
+  }
+
+  /**
+   * Like `emit` without an ack, resolving with the event's recovery offset
+   * (undefined when recovery is off or the event is not logged). A handler can
+   * put it in its ack, so the sender places its own message exactly and
+   * drops the echo (read-your-writes).
+   *
+   * @example
+   * ```ts
+   * socket.on("say", async (text, ack) => ack({ offset: await io.to("lobby").emitWithOffset("said", text) }));
+   * ```
+   */
+  emitWithOffset<Ev extends EventNames<EmitEvents>>(event: Ev, ...args: EventParams<EmitEvents, Ev>): Promise<string | undefined> {
+    assertEmittable(event);
+    return Promise.resolve(this.broadcastLogged([event, ...args]));
+  }
+
+  /** Broadcast without ack; with recovery, log it first (the shared log's feed then delivers it). */
+  private broadcastLogged(data: unknown[]): string | Promise<string | undefined> | undefined {
+    const packet: Packet = { type: PacketType.EVENT, nsp: this.host.name, data };
+    const recovery = this.host.recovery;
+    if (recovery?.isLogged(packet, this.opts.flags)) {
+      const offset = recovery.logBroadcast(this.host, packet, this.opts);
+      if (typeof offset !== "string") return offset;
+      this.host.adapter.broadcast(packet, this.opts);
+      return offset;
+    }
+    this.host.adapter.broadcast(packet, this.opts);
+    return undefined;
   }
 
   private withFlags(flags: BroadcastFlags): BroadcastOperator<EmitEvents, SocketData> {

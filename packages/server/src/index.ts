@@ -94,3 +94,11 @@ export type { RemoteSocket } from "./cluster/remote-socket.js";
 export type { AckTimeoutError, ConnectionRefusedError, ServerError, ServerErrorCode } from "./errors.js";
 export type { EngineOptions } from "./engine/engine-options.js";
 export type { EngineConnection, EngineServer, HandshakeRequest, SendOptions } from "./engine/engine-connection.js";
+// Connection state recovery: the option, and the store contracts `@cometa/redis` implements for several instances.
+export type { ServerRecoveryOptions } from "./recovery/recovery.js";
+export type { ConnectionStateRecoveryOptions } from "./recovery/recovery-options.js";
+export type { LocalRecoveryStores, RecoveryStores, SharedRecoveryStores } from "./recovery/recovery-stores.js";
+export type { BroadcastFeed } from "./recovery/broadcast-feed.js";
+export type { DedupClaim, DedupWindow } from "./recovery/dedup-window.js";
+export type { LogEntry, LogEntryInput, PacketLog, ReplayFailure, ReplayResult } from "./recovery/packet-log.js";
+export type { SessionRecord, SessionStore } from "./recovery/session-store.js";

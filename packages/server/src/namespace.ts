@@ -29,6 +29,8 @@ import type { EngineServer } from "./engine/engine-connection.js";
 import { ServerError } from "./errors.js";
 import { type ChainStep, runChain } from "./middleware-chain.js";
 import { type FanOutScope, localBroadcast, localBroadcastWithAck, selectRecipients } from "./fan-out.js";
+import type { Recovery } from "./recovery/recovery.js";
+import type { RestoredSession } from "./recovery/session-restore.js";
 import type { NamespaceReservedEvents } from "./reserved-events.js";
 import type { Server } from "./server.js";
 import { Socket } from "./socket.js";
@@ -84,6 +86,8 @@ export class Namespace<
     this.codecs = new CodecSlots(server.topicPrefix, name);
     this.adapter = createAdapter(this);
     this.root = new BroadcastOperator(this);
+    // Every instance delivers the shared log's entries of this namespace from now on (recovery with a feed).
+    server.recovery?.watch(this);
     const ready = this.adapter.init();
     if (ready instanceof Promise) ready.catch((error: unknown) => server.reportError(error));
   }
@@ -101,6 +105,11 @@ export class Namespace<
   /** @internal */
   get clock(): Clock {
     return this.server.clock;
+  }
+
+  /** @internal Connection state recovery of the server, when enabled. */
+  get recovery(): Recovery | undefined {
+    return this.server.recovery;
   }
 
   /** Add a connection middleware. They run in order for every CONNECT, before `connection`. */
@@ -262,6 +271,8 @@ export class Namespace<
 
   /** @internal */
   localBroadcast(packet: Packet, opts: BroadcastOptions): void {
+    // With recovery, every ack-less event carries an offset, logged or not (see Recovery.stampUnlogged).
+    this.server.recovery?.stampUnlogged(this.name, packet);
     localBroadcast(this, packet, opts);
   }
 
@@ -308,10 +319,22 @@ export class Namespace<
    * (CONNECT_ERROR). Without middlewares the socket is accepted right away:
    * no chain, no closure.
    */
-  _add(client: Client, auth: Record<string, unknown> | undefined): void {
-    const socket = new Socket(this, client, auth);
-    if (this.fns.length === 0) {
-      this.accept(socket);
+  _add(client: Client, auth: Record<string, unknown> | undefined, attempt?: RestoredSession | null): void {
+    const recovery = this.server.recovery;
+    // `attempt`: undefined = no restore tried yet, null = tried and failed (go on as a fresh socket).
+    if (attempt === undefined && recovery !== undefined && auth?.pid !== undefined) {
+      this.restore(client, auth, recovery);
+      return;
+    }
+    const restored = attempt ?? undefined;
+    const socket = new Socket(this, client, auth, restored?.session);
+    const missed = restored?.missed;
+    if (restored !== undefined) {
+      socket.data = restored.session.data as SocketData;
+      socket.join(restored.session.rooms);
+    }
+    if (this.fns.length === 0 || (restored !== undefined && recovery!.options.skipMiddlewares)) {
+      this.accept(socket, missed);
       return;
     }
     client._pend(this.name);
@@ -330,10 +353,25 @@ export class Namespace<
           if (err !== undefined && !client.closed) client.refuse(this.name, err);
           return;
         }
-        this.accept(socket);
+        this.accept(socket, missed);
       },
       this,
     );
+  }
+
+  /**
+   * A CONNECT with `{pid, offset}`: look the session up (possibly on another
+   * instance's behalf, through shared stores), then go on with the restored
+   * identity or, when it cannot be restored, as a fresh socket.
+   */
+  private restore(client: Client, auth: Record<string, unknown>, recovery: Recovery): void {
+    client._pend(this.name);
+    recovery.restore(this.name, auth.pid, auth.offset).then((result) => {
+      client._unpend(this.name);
+      if (client.closed) return;
+      // Rejoining rooms and sending the replay happen in this same callback: no live delivery can slip in between.
+      this._add(client, auth, result.ok ? result.restored : null);
+    }, (error: unknown) => this.server.reportError(error));
   }
 
   /** @internal */
@@ -361,10 +399,10 @@ export class Namespace<
   }
 
   /** Accept `socket`: register it, send the CONNECT reply, then announce it (`connect`, `connection`). */
-  private accept(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
+  private accept(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, missed?: readonly unknown[][]): void {
     const client = socket.client;
     this.sockets.set(socket.id, socket);
-    socket._onconnect(this.codecs.acquire(client.codec!));
+    socket._onconnect(this.codecs.acquire(client.codec!), missed);
     client._accepted(socket);
     if (!this.hasListeners("connect") && !this.hasListeners("connection")) return;
     const args = [socket];

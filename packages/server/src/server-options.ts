@@ -5,6 +5,7 @@ import type { AdapterFactory } from "./cluster/adapter.js";
 import { InMemoryAdapter } from "./cluster/in-memory-adapter.js";
 import type { EngineOptions } from "./engine/engine-options.js";
 import { ServerError } from "./errors.js";
+import type { ServerRecoveryOptions } from "./recovery/recovery.js";
 
 /**
  * Which Socket.IO parser the server speaks:
@@ -32,6 +33,13 @@ export interface ServerOptions extends EngineOptions {
    * one bad handler never takes the process down. Default: `console.error`.
    */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Connection state recovery (Socket.IO's option, PROTOCOL.md §4.7): a
+   * client that reconnects within `maxDisconnectionDuration` gets back its id,
+   * rooms, `data` and every missed event. `stores` shares the state between
+   * instances (`redisRecoveryStores` from `@cometa/redis`). Default: off.
+   */
+  readonly connectionStateRecovery?: ServerRecoveryOptions | boolean;
 }
 
 /** Options of the Socket.IO layer with defaults applied. */

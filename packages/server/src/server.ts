@@ -26,6 +26,7 @@ import { NamespaceRegistry } from "./namespace-registry.js";
 import type { NamespaceMatcher, ParentNamespace } from "./parent-namespace.js";
 import { isThenable } from "./rejection.js";
 import type { ServerReservedEvents } from "./reserved-events.js";
+import { createRecovery, type Recovery } from "./recovery/recovery.js";
 import { detectCodec, type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from "./server-options.js";
 import type { Socket } from "./socket.js";
 import { createTopicPrefix } from "./topic.js";
@@ -64,6 +65,8 @@ export class Server<
   readonly sockets: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
   /** Options of the Socket.IO layer, defaults applied. */
   readonly options: ResolvedServerOptions;
+  /** @internal Connection state recovery, when enabled. */
+  readonly recovery: Recovery | undefined;
   /** The options as given (the engine reads its own from them). */
   readonly rawOptions: ServerOptions;
   /** @internal Prefix of this server's engine topics. */
@@ -80,6 +83,7 @@ export class Server<
   constructor(options: ServerOptions = {}) {
     this.rawOptions = options;
     this.options = resolveServerOptions(options);
+    this.recovery = createRecovery(options.connectionStateRecovery, this.options.clock, (error) => this.reportError(error));
     this._connectDeadlines = new ConnectDeadlines(this.options.clock, this.options.connectTimeout);
     this.registry = new NamespaceRegistry(this, (nsp) => {
       // The main namespace announces the others (it does not exist yet while "/" itself is created).
@@ -328,6 +332,7 @@ export class Server<
     const adapters = this.registry.all().map((nsp) => nsp.adapter.close());
     await Promise.all(adapters);
     for (const closer of this.closers.splice(0)) await closer();
+    await this.recovery?.close();
   }
 
   /** @internal Report an error thrown by user code without letting it escape. */

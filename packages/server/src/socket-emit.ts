@@ -3,10 +3,12 @@ import { type AckEntry, type AckOwner, CallbackAck, PromiseAck, TimedCallbackAck
 import { assertEmittable } from "./broadcast-operator.js";
 import type { Clock } from "./clock.js";
 import type { BroadcastFlags } from "./cluster/adapter.js";
+import type { Recovery, RecoveryScope } from "./recovery/recovery.js";
 
 /** What emitting to one client needs from its socket. `Socket` implements it. */
 export interface EmitHost extends AckOwner {
-  readonly nsp: { readonly name: string; nextAckId(): number; readonly clock: Clock };
+  readonly id: string;
+  readonly nsp: RecoveryScope & { nextAckId(): number; readonly clock: Clock; readonly recovery?: Recovery | undefined };
   registerAck(id: number, entry: AckEntry): void;
   notifyOutgoing(data: readonly unknown[]): void;
   _send(packet: Packet, flags: BroadcastFlags): boolean;
@@ -36,8 +38,18 @@ export function emitEvent(host: EmitHost, flags: BroadcastFlags, event: string, 
     );
   }
   host.notifyOutgoing(data);
+  const recovery = host.nsp.recovery;
+  // With recovery, an emit to one socket is logged like a broadcast to its own room (as in Socket.IO).
+  if (recovery?.isLogged(packet, flags)) {
+    const offset = recovery.logBroadcast(host.nsp, packet, { rooms: new Set([host.id]), except: NO_ROOMS, flags });
+    if (typeof offset !== "string") return true; // the shared log's feed delivers it
+  } else {
+    recovery?.stampUnlogged(host.nsp.name, packet);
+  }
   return host._send(packet, flags);
 }
+
+const NO_ROOMS: ReadonlySet<string> = new Set();
 
 /** `socket.emitWithAck(event, ...args)` with flags: resolves with the first ack argument. */
 export function emitEventWithAck(host: EmitHost, flags: BroadcastFlags, event: string, args: unknown[]): Promise<unknown> {

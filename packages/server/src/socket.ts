@@ -18,6 +18,8 @@ import type { DisconnectReason } from "./disconnect-reason.js";
 import type { EngineConnection, HandshakeRequest } from "./engine/engine-connection.js";
 import { createHandshake, type Handshake } from "./handshake.js";
 import { type ChainStep, runChain } from "./middleware-chain.js";
+import { dedupWindowOf, runOnce } from "./recovery/retried-event.js";
+import type { SessionRecord } from "./recovery/session-store.js";
 import type { Namespace } from "./namespace.js";
 import { sendOptionsOf } from "./send-options.js";
 import { ackResponder, emitEvent, emitEventWithAck } from "./socket-emit.js";
@@ -66,6 +68,10 @@ export class Socket<
 {
   /** The socket id: 120 random bits, not the Engine.IO session id. Also the name of the socket's own room. */
   readonly id: string;
+  /** @internal Private session id for connection state recovery (undefined when recovery is off). */
+  readonly pid: string | undefined;
+  /** Whether this socket restored a previous session (same id, rooms and data; missed events replayed). */
+  readonly recovered: boolean;
   /** `pending` while the CONNECT middlewares run, then `connected`, then `closed` for good. */
   private _state: SocketState = "pending";
   /** The CONNECT auth payload until the handshake object is built (undefined when none was sent). */
@@ -80,9 +86,12 @@ export class Socket<
     readonly nsp: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
     readonly client: Client,
     auth: Record<string, unknown> | undefined,
+    restored?: SessionRecord,
   ) {
     super();
-    this.id = createSocketId();
+    this.id = restored?.sid ?? createSocketId();
+    this.pid = restored?.pid ?? nsp.recovery?.newPid();
+    this.recovered = restored !== undefined;
     this._auth = auth;
   }
 
@@ -127,11 +136,6 @@ export class Socket<
   /** The HTTP request that opened the session (headers, query, url, address; copied by the engine). */
   get request(): HandshakeRequest {
     return this.client.conn.request;
-  }
-
-  /** Always false: connection state recovery is not supported (Socket.IO compatibility). */
-  get recovered(): boolean {
-    return false;
   }
 
   /** Rooms of the socket, its own id included (a snapshot). */
@@ -261,12 +265,15 @@ export class Socket<
   }
 
   /** @internal The namespace accepted the socket: subscribe to its namespace and room topics, reply CONNECT. */
-  _onconnect(slot: CodecSlot): void {
+  _onconnect(slot: CodecSlot, missed?: readonly unknown[][]): void {
     this._state = "connected";
     if (this.hasOutgoingListeners()) this.nsp.outgoingListeners++;
     this.conn.subscribe(slot.topic);
     subscribeJoinedRooms(this);
-    this._send({ type: PacketType.CONNECT, nsp: this.nsp.name, data: { sid: this.id } }, NO_FLAGS);
+    // Recovery: the missed events go first; the client holds them until the CONNECT reply (PROTOCOL.md §4.7).
+    if (missed !== undefined) for (const data of missed) this._send({ type: PacketType.EVENT, nsp: this.nsp.name, data }, NO_FLAGS);
+    const data = this.pid === undefined ? { sid: this.id } : { sid: this.id, pid: this.pid };
+    this._send({ type: PacketType.CONNECT, nsp: this.nsp.name, data }, NO_FLAGS);
   }
 
   /** @internal A packet for this namespace arrived. */
@@ -284,6 +291,8 @@ export class Socket<
     if (this.hasListeners("disconnecting")) this.dispatch("disconnecting", [reason, description]);
     const acks = this._acks;
     this._acks = undefined;
+    // Before the rooms are left: the session keeps them.
+    this.nsp.recovery?.persist(this.nsp.name, this, reason);
     leaveAllRooms(this);
     if (this.hasOutgoingListeners()) this.nsp.outgoingListeners--;
     if (!this.client.closing) this.conn.unsubscribe(this.nsp.codecs.topicFor(this.client.codec!));
@@ -336,8 +345,28 @@ export class Socket<
   }
 
   private onEvent(packet: Packet): void {
+    const recovery = this.nsp.recovery;
+    if (recovery !== undefined && packet.mid !== undefined) {
+      this.onRetriedEvent(packet, packet.mid, recovery.stores.dedup);
+      return;
+    }
     const data = packet.data as unknown[];
     const ack = packet.id === undefined ? undefined : ackResponder(this, packet.id, NO_FLAGS);
+    this.deliverEvent(data, ack);
+  }
+
+  /** An emit the client may retransmit (it carries a message id): its listeners run once per id, across retries. */
+  private onRetriedEvent(packet: Packet, mid: string, window: Parameters<typeof runOnce>[0]): void {
+    const data = packet.data as unknown[];
+    const id = packet.id;
+    runOnce(window, dedupWindowOf(this.nsp.name, mid, this.pid ?? this.id), mid, id !== undefined, {
+      dispatch: (ack) => this.deliverEvent(data, ack),
+      sendAck: (reply) => this._send({ type: PacketType.ACK, nsp: this.nsp.name, id: id!, data: [...reply] }, NO_FLAGS),
+      reportError: (error) => this.nsp.server.reportError(error),
+    });
+  }
+
+  private deliverEvent(data: unknown[], ack: ((...args: unknown[]) => void) | undefined): void {
     if (this._fns === undefined) {
       this.dispatchEvent(data, ack);
       return;

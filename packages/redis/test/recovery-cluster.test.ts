@@ -1,0 +1,154 @@
+import { createServer } from "@cometa/server";
+import { Redis } from "ioredis";
+import { io as connect, type Socket as ClientSocket } from "socket.io-client";
+import * as msgpackParser from "socket.io-msgpack-parser";
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
+import { redisAdapter } from "../src/redis-adapter.js";
+import { type RedisRecoveryStores, redisRecoveryStores } from "../src/recovery/redis-recovery-stores.js";
+import { describeRedis, type RedisProcess, startRedis } from "./redis-harness.js";
+import { TcpProxy } from "./tcp-proxy.js";
+
+/**
+ * Connection state recovery across three instances on one Redis: the log
+ * is a Redis stream with a feed, sessions and de-duplication live in Redis.
+ * Clients are the official socket.io-client (recovery built in) behind a TCP
+ * proxy that stands for the load balancer. `maxDisconnectionDuration` is
+ * 1.5 s; 0.3 s and 1 s disconnections stand for 1 s and 10 s (scaled).
+ */
+
+const WINDOW = 1500;
+// biome-ignore lint/suspicious/noExplicitAny: tests script the untyped server
+type AnyServer = any;
+
+describeRedis("recovery across three instances on Redis", () => {
+  let redis: RedisProcess;
+  let clients: Redis[] = [];
+  let servers: { io: AnyServer; port: number; stores: RedisRecoveryStores; closed: boolean }[] = [];
+  let sockets: ClientSocket[] = [];
+  let proxy: TcpProxy;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const errors: unknown[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+  beforeEach(async () => {
+    const admin = new Redis(redis.url);
+    await admin.flushall();
+    admin.disconnect();
+    errors.length = 0;
+    for (let i = 0; i < 3; i++) {
+      const client = new Redis(redis.url);
+      clients.push(client);
+      const stores = redisRecoveryStores(client, { maxDisconnectionDuration: WINDOW, onError: (e) => errors.push(e) });
+      const io = createServer({
+        adapter: redisAdapter(client),
+        connectionStateRecovery: { maxDisconnectionDuration: WINDOW, stores },
+        pingInterval: 1000,
+        pingTimeout: 1000,
+        onError: (e) => errors.push(e),
+      });
+      io.on("connection", (socket: AnyServer) => {
+        if (!socket.recovered) socket.join("feed");
+      });
+      const { port } = await io.listen(0, "127.0.0.1");
+      servers.push({ io, port, stores, closed: false });
+    }
+    proxy = await new TcpProxy(servers[0]!.port).listen();
+  });
+  afterEach(async () => {
+    clearInterval(timer);
+    for (const socket of sockets) socket.disconnect();
+    sockets = [];
+    await proxy.close();
+    for (const server of servers) if (!server.closed) await server.io.close();
+    for (const server of servers) await server.stores.close();
+    servers = [];
+    for (const client of clients) client.disconnect();
+    clients = [];
+  });
+
+  function client(delay: number): ClientSocket {
+    const socket = connect(`http://127.0.0.1:${proxy.port}`, {
+      transports: ["websocket"],
+      parser: msgpackParser,
+      forceNew: true,
+      reconnectionDelay: delay,
+      reconnectionDelayMax: delay,
+      randomizationFactor: 0,
+    });
+    sockets.push(socket);
+    return socket;
+  }
+
+  const once = (socket: ClientSocket, event: string) => new Promise<unknown[]>((resolve) => socket.once(event, (...args: unknown[]) => resolve(args)));
+
+  /** A seq-stamped stream to room "feed", published by instance 2 every 5 ms. */
+  function stream(): () => number {
+    let seq = 0;
+    timer = setInterval(() => servers[2]!.io.to("feed").emit("seq", ++seq), 5);
+    return () => seq;
+  }
+
+  async function finish(socket: ClientSocket, got: number[], last: () => number): Promise<void> {
+    clearInterval(timer);
+    const sentinel = once(socket, "sentinel");
+    servers[2]!.io.to("feed").emit("sentinel");
+    await sentinel;
+    expect(got).toEqual(Array.from({ length: last() }, (_, i) => i + 1)); // lost 0, duplicated 0, reordered 0
+  }
+
+  for (const [label, gap, land] of [
+    ["1 s (scaled to 0.3 s), back on another instance", 300, 1],
+    ["10 s (scaled to 1 s), back on another instance", 1000, 2],
+  ] as const) {
+    it(`recovers after ${label}`, async () => {
+      const socket = client(gap);
+      const got: number[] = [];
+      socket.on("seq", (n: number) => got.push(n));
+      await once(socket, "connect");
+      const last = stream();
+      const id = socket.id;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      proxy.retarget(servers[land]!.port);
+      proxy.cut();
+      await once(socket, "connect");
+      expect(socket.recovered).toBe(true);
+      expect(socket.id).toBe(id);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await finish(socket, got, last);
+      expect(errors).toEqual([]);
+    });
+  }
+
+  it("past the window: recovered = false", async () => {
+    const socket = client(WINDOW + 500);
+    socket.on("seq", () => {});
+    await once(socket, "connect");
+    stream();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    proxy.retarget(servers[1]!.port);
+    proxy.cut();
+    await once(socket, "connect");
+    expect(socket.recovered).toBe(false);
+  });
+
+  it("failover: the instance holding the session shuts down; the client resumes on another with nothing lost", async () => {
+    const socket = client(200);
+    const got: number[] = [];
+    socket.on("seq", (n: number) => got.push(n));
+    await once(socket, "connect");
+    const last = stream();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    proxy.retarget(servers[1]!.port);
+    servers[0]!.closed = true;
+    await servers[0]!.io.close(); // sessions are saved to Redis as their sockets close
+    await once(socket, "connect");
+    expect(socket.recovered).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await finish(socket, got, last);
+  });
+});

@@ -1,0 +1,160 @@
+import { type Packet, PacketType } from "@cometa/protocol";
+import type { BroadcastOptions } from "../cluster/adapter.js";
+import { createSocketId } from "../socket-id.js";
+import type { LogEntry } from "./packet-log.js";
+import type { Clock } from "../clock.js";
+import { type ConnectionStateRecoveryOptions, isRecoverableReason, type ResolvedRecoveryOptions, resolveRecoveryOptions } from "./recovery-options.js";
+import { memoryRecoveryStores, type RecoveryStores } from "./recovery-stores.js";
+import { type RestoreResult, restoreSession } from "./session-restore.js";
+
+/** What recovery needs from a namespace: its name and local delivery. `Namespace` implements it. */
+export interface RecoveryScope {
+  readonly name: string;
+  localBroadcast(packet: Packet, opts: BroadcastOptions): void;
+  /** The adapter's broadcast: local delivery plus the cluster (used when the feed cannot take a packet). */
+  readonly adapter: { broadcast(packet: Packet, opts: BroadcastOptions): void };
+}
+
+/** What is saved of a socket that lost its connection. `Socket` implements it. */
+export interface RecoverableSocket {
+  readonly id: string;
+  readonly pid: string | undefined;
+  readonly rooms: ReadonlySet<string>;
+  readonly data: unknown;
+}
+
+const NO_FLAGS = Object.freeze({});
+
+/** Packets that already carry their offset (logged here, or delivered from the feed). */
+const stamped = new WeakSet<Packet>();
+
+/**
+ * Connection state recovery for one server: it stamps recoverable packets
+ * with offsets, saves sessions on recoverable disconnections, restores them
+ * on reconnection, and de-duplicates retried client emits. The namespace,
+ * socket and broadcast code call it at a handful of points; everything here
+ * is off (no cost) unless `connectionStateRecovery` is set.
+ *
+ * - Which packets are logged: EVENTs without an ack id, not volatile, not
+ *   `local`, through a broadcast or `socket.emit` (PROTOCOL.md §4.7 step 2).
+ * - One process (memory log): the offset is appended synchronously and the
+ *   packet goes its usual way.
+ * - Several instances (a feed): the packet is handed to the feed, which logs
+ *   and publishes it atomically; every instance delivers it from the feed.
+ */
+export class Recovery {
+  readonly #watched = new Set<string>();
+
+  constructor(
+    readonly options: ResolvedRecoveryOptions,
+    readonly stores: RecoveryStores,
+    private readonly reportError: (error: unknown) => void,
+  ) {}
+
+  /** A private session id for a new socket (secret to its client). */
+  newPid(): string {
+    return createSocketId();
+  }
+
+  /** Whether a packet sent with these flags is logged. */
+  isLogged(packet: Packet, flags: BroadcastOptions["flags"]): boolean {
+    return packet.type === PacketType.EVENT && packet.id === undefined && flags.volatile !== true && flags.local !== true;
+  }
+
+  /**
+   * Log a broadcast. One process: the offset is appended to `packet.data`
+   * and returned; the caller delivers as usual. With a feed: returns the
+   * promise of the offset, and the caller must not deliver (every instance
+   * does, from the feed); it resolves undefined if the log was unreachable
+   * and the packet went out without an offset instead.
+   */
+  logBroadcast(scope: RecoveryScope, packet: Packet, opts: BroadcastOptions): string | Promise<string | undefined> {
+    const entry = { data: (packet.data as unknown[]).slice(), rooms: [...opts.rooms], except: [...opts.except] };
+    const stores = this.stores;
+    if (stores.feed === undefined) {
+      const offset = stores.log.appendNow(scope.name, entry);
+      (packet.data as unknown[]).push(offset);
+      stamped.add(packet);
+      return offset;
+    }
+    this.watch(scope);
+    return stores.feed.publish(scope.name, entry).catch((error: unknown) => {
+      // The log is unreachable: deliver without an offset rather than drop (clients in it then resync).
+      this.reportError(error);
+      scope.adapter.broadcast(packet, opts);
+      return undefined;
+    });
+  }
+
+  /**
+   * An event that is not logged (volatile, `local`, from another node or an
+   * emitter) still gets an offset: the newest one this instance delivered.
+   * Clients can then always treat the last string of an ack-less event as
+   * the offset (Cometa's client strips it), and "everything up to here" stays
+   * true, since every logged event for this client up to that point was
+   * written to its connection before this one. Empty while nothing was logged
+   * yet on this instance with a shared log.
+   */
+  stampUnlogged(nsp: string, packet: Packet): void {
+    if (packet.type !== PacketType.EVENT || packet.id !== undefined || stamped.has(packet)) return;
+    const stores = this.stores;
+    const head = stores.feed === undefined ? stores.log.head(nsp) : (stores.feed.delivered(nsp) ?? "");
+    (packet.data as unknown[]).push(head);
+    stamped.add(packet);
+  }
+
+  /** Deliver the feed's entries of `scope` to its local sockets (once per namespace). */
+  watch(scope: RecoveryScope): void {
+    const feed = this.stores.feed;
+    if (feed === undefined || this.#watched.has(scope.name)) return;
+    this.#watched.add(scope.name);
+    feed
+      .watch(scope.name, (entry: LogEntry) => {
+        const packet: Packet = { type: PacketType.EVENT, nsp: scope.name, data: [...entry.data, entry.offset] };
+        stamped.add(packet);
+        scope.localBroadcast(packet, { rooms: new Set(entry.rooms), except: new Set(entry.except), flags: NO_FLAGS });
+      })
+      .catch((error: unknown) => this.reportError(error));
+  }
+
+  /** A socket disconnected: keep its session when the reason allows recovery. */
+  persist(nsp: string, socket: RecoverableSocket, reason: string): void {
+    if (socket.pid === undefined || !isRecoverableReason(reason)) return;
+    const rooms = [...socket.rooms].filter((room) => room !== socket.id);
+    const session = { pid: socket.pid, sid: socket.id, nsp, rooms, data: socket.data };
+    this.stores.sessions.save(session, this.options.maxDisconnectionDuration).catch((error: unknown) => this.reportError(error));
+  }
+
+  /** Release the stores' connections (server close). */
+  async close(): Promise<void> {
+    await this.stores.close?.();
+  }
+
+  /** A CONNECT carried `{pid, offset}`: try to restore. Never rejects (a store failure is a failed restore). */
+  async restore(nsp: string, pid: unknown, offset: unknown): Promise<RestoreResult> {
+    try {
+      return await restoreSession(this.stores, nsp, pid, offset);
+    } catch (error) {
+      this.reportError(error);
+      return { ok: false, reason: "unavailable" };
+    }
+  }
+}
+
+/** The server option: Socket.IO's two settings, plus where the state lives (memory by default). */
+export interface ServerRecoveryOptions extends ConnectionStateRecoveryOptions {
+  /** Shared stores for several instances (`redisRecoveryStores` from `@cometa/redis`). Default: this process's memory. */
+  readonly stores?: RecoveryStores;
+}
+
+/** Build the server's recovery from its option; undefined when recovery is off. */
+export function createRecovery(
+  option: ServerRecoveryOptions | boolean | undefined,
+  clock: Clock,
+  reportError: (error: unknown) => void,
+): Recovery | undefined {
+  const resolved = resolveRecoveryOptions(option);
+  if (resolved === undefined) return undefined;
+  const stores = (typeof option === "object" ? option.stores : undefined) ?? memoryRecoveryStores(resolved.maxDisconnectionDuration, clock);
+  return new Recovery(resolved, stores, reportError);
+}
