@@ -1,34 +1,8 @@
 /**
- * Time as the Socket.IO layer sees it: ack timeouts, the connect timeout and
- * broadcast-ack timeouts all go through a `Clock`, so tests drive them with
- * fake time. Same shape as the engine's and the client's clocks, so one fake
- * clock can drive a whole test.
+ * Time as the Socket.IO layer sees it: ack timeouts, the connect timeout,
+ * broadcast-ack timeouts and cluster heartbeats all go through a `Clock`, so
+ * tests drive them with fake time. It is the engine's clock (one shape for the
+ * whole server, and the client's is the same), so one fake clock can drive a
+ * whole test.
  */
-
-/** Opaque timer handle. */
-export type TimerHandle = unknown;
-
-/** The three things the Socket.IO layer needs from time. */
-export interface Clock {
-  /** Milliseconds; only differences are used (connect deadlines, cluster heartbeats). */
-  now(): number;
-  setTimeout(callback: () => void, ms: number): TimerHandle;
-  clearTimeout(handle: TimerHandle): void;
-}
-
-/**
- * The real clock: `performance.now` (monotonic, so a wall-clock jump neither
- * expires every pending deadline at once nor postpones them) and global
- * timers, unref'd so a pending ack never keeps a process alive.
- */
-export const systemClock: Clock = {
-  now: () => performance.now(),
-  setTimeout(callback, ms) {
-    const handle = globalThis.setTimeout(callback, ms);
-    handle.unref();
-    return handle;
-  },
-  clearTimeout(handle) {
-    globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>);
-  },
-};
+export { type Clock, systemClock, type TimerHandle } from "./engine/clock.js";
