@@ -13,5 +13,7 @@ import type { EngineCloseReason } from "@cometa/protocol";
  * - `server shutting down`: `io.close()`.
  * - `transport close` / `transport error` / `ping timeout` / `forced close`: the connection was lost.
  * - `slow consumer` / `message too big`: Cometa limits (send buffer, `maxPayload`).
+ * - `rate limited`: the socket kept sending events past `rateLimit` (the client
+ *   gets a namespace DISCONNECT, `io server disconnect`); the connection stays.
  */
-export type DisconnectReason = EngineCloseReason | "client namespace disconnect" | "server namespace disconnect";
+export type DisconnectReason = EngineCloseReason | "client namespace disconnect" | "server namespace disconnect" | "rate limited";

@@ -7,6 +7,10 @@ import { CometaError } from "@cometa/protocol";
  *   `INVALID_ARGUMENT`, `NOT_SUPPORTED`, `SERVER_CLOSED`.
  * - Passed to ack callbacks / rejected promises (runtime outcomes):
  *   `ACK_TIMEOUT`, `SOCKET_DISCONNECTED`.
+ * - Thrown by `socket.join()` for a refused room (usually client input, so
+ *   catchable by the handler): `ROOM_NAME_INVALID`, `ROOM_PRIVATE`,
+ *   `ROOMS_PER_SOCKET_EXCEEDED` (see `RoomRefusedError`).
+ * - Reported to `onError` (the client misbehaved): `EVENT_NAME_TOO_LONG`, `RATE_LIMITED`.
  */
 export type ServerErrorCode =
   | "RESERVED_EVENT" // emit() of a lifecycle event name such as "connect" or "disconnect"
@@ -16,7 +20,12 @@ export type ServerErrorCode =
   | "SERVER_CLOSED" // listen()/attach() after close(), or attaching twice
   | "ACK_TIMEOUT" // no acknowledgement before the timeout given to timeout(ms)
   | "SOCKET_DISCONNECTED" // the socket disconnected while an acknowledgement was pending
-  | "CONNECTION_REFUSED"; // a middleware refused a namespace connection (see ConnectionRefusedError)
+  | "CONNECTION_REFUSED" // a middleware refused a namespace connection (see ConnectionRefusedError)
+  | "ROOM_NAME_INVALID" // join() of a non-string, empty or over-long room name
+  | "ROOM_PRIVATE" // join() of a room named like another socket's id (socket-id rooms are private)
+  | "ROOMS_PER_SOCKET_EXCEEDED" // join() past maxRoomsPerSocket
+  | "EVENT_NAME_TOO_LONG" // an inbound event name longer than maxEventNameLength (connection closed)
+  | "RATE_LIMITED"; // a socket sent events faster than rateLimit allows (excess dropped)
 
 /**
  * An error created by the Socket.IO layer of `@cometa/server`.

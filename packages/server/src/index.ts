@@ -93,6 +93,8 @@ export type {
 export type { RemoteSocket } from "./cluster/remote-socket.js";
 export type { AckTimeoutError, ConnectionRefusedError, ServerError, ServerErrorCode } from "./errors.js";
 export type { EngineOptions } from "./engine/engine-options.js";
+export { RoomRefusedError, type RoomRefusal } from "./room-guard.js";
+export type { RateLimitOptions } from "./rate-limit.js";
 export type { EngineConnection, EngineServer, HandshakeRequest, SendOptions } from "./engine/engine-connection.js";
 // Connection state recovery: the option, and the store contracts `@cometa/redis` implements for several instances.
 export type { ServerRecoveryOptions } from "./recovery/recovery.js";

@@ -34,6 +34,7 @@ import type { RestoredSession } from "./recovery/session-restore.js";
 import type { NamespaceReservedEvents } from "./reserved-events.js";
 import type { Server } from "./server.js";
 import { Socket } from "./socket.js";
+import { joinRooms } from "./socket-rooms.js";
 
 /** A connection middleware (`io.use`, `nsp.use`): call `next()` to accept, `next(err)` to refuse. */
 export type Middleware<S> = ChainStep<S>;
@@ -331,7 +332,8 @@ export class Namespace<
     const missed = restored?.missed;
     if (restored !== undefined) {
       socket.data = restored.session.data as SocketData;
-      socket.join(restored.session.rooms);
+      // Checked when first joined: a restore must not fail on a limit lowered since (or a store's copy).
+      joinRooms(socket, restored.session.rooms);
     }
     if (this.fns.length === 0 || (restored !== undefined && recovery!.options.skipMiddlewares)) {
       this.accept(socket, missed);

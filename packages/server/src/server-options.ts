@@ -5,6 +5,7 @@ import type { AdapterFactory } from "./cluster/adapter.js";
 import { InMemoryAdapter } from "./cluster/in-memory-adapter.js";
 import type { EngineOptions } from "./engine/engine-options.js";
 import { ServerError } from "./errors.js";
+import type { RateLimitOptions } from "./rate-limit.js";
 import type { ServerRecoveryOptions } from "./recovery/recovery.js";
 
 /**
@@ -40,6 +41,26 @@ export interface ServerOptions extends EngineOptions {
    * instances (`redisRecoveryStores` from `@cometa/redis`). Default: off.
    */
   readonly connectionStateRecovery?: ServerRecoveryOptions | boolean;
+  /** Longest room name `socket.join()` accepts, UTF-16 units (RELIABILITY R1). Default 128. */
+  readonly maxRoomNameLength?: number;
+  /** Most rooms one socket may be in, its own id room not counted (RELIABILITY R2). Default 100. */
+  readonly maxRoomsPerSocket?: number;
+  /**
+   * Longest inbound event name, UTF-16 units (RELIABILITY M13). A longer one
+   * closes the connection (`forced server close`) and is reported to `onError`
+   * as `EVENT_NAME_TOO_LONG`. Default 128.
+   */
+  readonly maxEventNameLength?: number;
+  /**
+   * Per-socket inbound event rate limit (RELIABILITY S6): events past the
+   * budget are dropped undispatched (their ack never answered) and reported
+   * to `onError` as `RATE_LIMITED` once per flood; a socket dropping more than
+   * `disconnectAfter` events in one interval is disconnected (reason
+   * `rate limited`, the client sees `io server disconnect`). ACKs are not
+   * counted. `false` turns it off. Default `{ points: 500, intervalMs: 10000 }`:
+   * 50 events/s sustained, bursts of 500.
+   */
+  readonly rateLimit?: RateLimitOptions | false;
 }
 
 /** Options of the Socket.IO layer with defaults applied. */
@@ -52,6 +73,10 @@ export interface ResolvedServerOptions {
   readonly cleanupEmptyChildNamespaces: boolean;
   readonly onError: (error: unknown) => void;
   readonly clock: Clock;
+  readonly maxRoomNameLength: number;
+  readonly maxRoomsPerSocket: number;
+  readonly maxEventNameLength: number;
+  readonly rateLimit: RateLimitOptions | undefined;
 }
 
 /** Apply defaults; throws `ServerError` `INVALID_ARGUMENT` for impossible values. */
@@ -64,7 +89,23 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     cleanupEmptyChildNamespaces: options.cleanupEmptyChildNamespaces ?? false,
     onError: options.onError ?? ((error) => console.error("[cometa] error in a listener or middleware:", error)),
     clock: options.clock ?? systemClock,
+    maxRoomNameLength: positive("maxRoomNameLength", options.maxRoomNameLength, 128),
+    maxRoomsPerSocket: positive("maxRoomsPerSocket", options.maxRoomsPerSocket, 100),
+    maxEventNameLength: positive("maxEventNameLength", options.maxEventNameLength, 128),
+    rateLimit: resolveRateLimit(options.rateLimit),
   };
+}
+
+function resolveRateLimit(option: RateLimitOptions | false | undefined): RateLimitOptions | undefined {
+  if (option === false) return undefined;
+  if (option === undefined) return { points: 500, intervalMs: 10_000 };
+  const points = positive("rateLimit.points", option.points, 500);
+  const intervalMs = positive("rateLimit.intervalMs", option.intervalMs, 10_000);
+  const disconnectAfter = option.disconnectAfter ?? points;
+  if (!Number.isFinite(disconnectAfter) || disconnectAfter < 0) {
+    throw new ServerError("INVALID_ARGUMENT", "rateLimit.disconnectAfter must be a non-negative number");
+  }
+  return { points, intervalMs, disconnectAfter };
 }
 
 /** The codec for a connection whose first frame is `frame` (for `codec: "auto"`). */

@@ -26,6 +26,9 @@ import { ackResponder, emitEvent, emitEventWithAck } from "./socket-emit.js";
 import { SocketEmitter } from "./socket-emitter.js";
 import { SocketListeners } from "./socket-listeners.js";
 import { joinRooms, leaveAllRooms, leaveRoom, subscribeJoinedRooms } from "./socket-rooms.js";
+import { admitEvent } from "./event-admission.js";
+import type { RateLimiter } from "./rate-limit.js";
+import { checkRooms } from "./room-guard.js";
 import { createSocketId } from "./socket-id.js";
 
 /** Lifecycle of a socket: middlewares running, connected, gone. */
@@ -80,6 +83,8 @@ export class Socket<
   private _data: SocketData | undefined = undefined;
   private _acks: Map<number, AckEntry> | undefined = undefined;
   private _fns: PacketMiddleware[] | undefined = undefined;
+  /** @internal Inbound event budget (`rateLimit`), created with the first event. */
+  _limiter: RateLimiter | undefined = undefined;
 
   /** @internal Created by the namespace when a client sends CONNECT. */
   constructor(
@@ -230,9 +235,15 @@ export class Socket<
     return new BroadcastOperator(this.nsp, undefined, new Set([this.id]), flags);
   }
 
-  /** Join a room (or several). Joining is local and immediate. */
+  /**
+   * Join a room (or several). Joining is local and immediate. Throws
+   * `RoomRefusedError` (nothing joined; see its example) for a name that is not
+   * 1..`maxRoomNameLength` characters, another socket's id, or past `maxRoomsPerSocket`.
+   */
   join(rooms: Room | readonly Room[]): void {
     if (this._state === "closed") return; // a late join must not leave a dead id in a room
+    const options = this.nsp.server.options;
+    checkRooms({ id: this.id, current: this.nsp.adapter.socketRooms(this.id), sockets: this.nsp.sockets }, rooms, options);
     joinRooms(this, rooms);
   }
 
@@ -345,6 +356,7 @@ export class Socket<
   }
 
   private onEvent(packet: Packet): void {
+    if (!admitEvent(this, packet.data as unknown[])) return;
     const recovery = this.nsp.recovery;
     if (recovery !== undefined && packet.mid !== undefined) {
       this.onRetriedEvent(packet, packet.mid, recovery.stores.dedup);
@@ -353,6 +365,12 @@ export class Socket<
     const data = packet.data as unknown[];
     const ack = packet.id === undefined ? undefined : ackResponder(this, packet.id, NO_FLAGS);
     this.deliverEvent(data, ack);
+  }
+
+  /** @internal `rateLimit` exceeded past `disconnectAfter`: a namespace disconnect, the connection stays. */
+  _rateLimited(): void {
+    this._send({ type: PacketType.DISCONNECT, nsp: this.nsp.name }, NO_FLAGS);
+    this._onclose("rate limited");
   }
 
   /** An emit the client may retransmit (it carries a message id): its listeners run once per id, across retries. */

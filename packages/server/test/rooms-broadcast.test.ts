@@ -126,13 +126,13 @@ describe("broadcast operators", () => {
     expect(receivers(clients, "e3")).toEqual([0, 1, 3]);
   });
 
-  it("to(socketId) reaches that socket (its own-id room is implicit), plus anyone who joined that room", async () => {
+  it("to(socketId) reaches that socket (its own-id room is implicit); another socket cannot join that room (R3)", async () => {
     const { sockets, clients } = await crowd(3);
     server.io.to(sockets[1]!.id).emit("direct");
-    sockets[2]!.join(sockets[1]!.id);
-    server.io.to(sockets[1]!.id).emit("shared");
+    expect(() => sockets[2]!.join(sockets[1]!.id)).toThrow(expect.objectContaining({ code: "ROOM_PRIVATE" }));
+    server.io.to(sockets[1]!.id).emit("private");
     expect(receivers(clients, "direct")).toEqual([1]);
-    expect(receivers(clients, "shared")).toEqual([1, 2]);
+    expect(receivers(clients, "private")).toEqual([1]);
   });
 
   it("socket.broadcast and socket.to exclude the sender", async () => {

@@ -119,9 +119,10 @@ describe("sender-excluding broadcasts use the sender's connection to publish", (
 });
 
 describe("falls back to per-socket sends when topics cannot express the target", () => {
-  it("another socket joined the sender's id room: it is excluded too (as in Socket.IO)", async () => {
+  it("another socket is in the sender's id room: it is excluded too (as in Socket.IO)", async () => {
     const { sockets, clients } = await crowd(3);
-    sockets[2]!.join(sockets[0]!.id);
+    // socket.join() refuses another socket's id (R3); an adapter (e.g. a custom one) may still hold such a membership.
+    server.io.sockets.adapter.addAll(sockets[2]!.id, [sockets[0]!.id]);
     resetCounters();
     sockets[0]!.broadcast.emit("b");
     expect(server.engine.published).toHaveLength(0);

@@ -114,7 +114,14 @@ export class InMemoryAdapter extends Emitter implements Adapter {
   }
 
   addSockets(opts: BroadcastOptions, rooms: readonly Room[]): void {
-    for (const socket of this.nsp.localSockets(opts)) socket.join(rooms);
+    for (const socket of this.nsp.localSockets(opts)) {
+      try {
+        socket.join(rooms);
+      } catch (error) {
+        // A refused room (RoomRefusedError, e.g. a socket at maxRoomsPerSocket) must not stop the other sockets.
+        this.nsp.reportError(error);
+      }
+    }
   }
 
   delSockets(opts: BroadcastOptions, rooms: readonly Room[]): void {

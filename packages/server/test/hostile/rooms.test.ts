@@ -33,12 +33,12 @@ function socketId(socket: SioSocket): string {
 const rows: HostileRow[] = [
   {
     id: "R1",
-    name: 'join with a non-string name (number, object, null, array) → rejected by type',
-    gap: "H16: socket.join() accepts any value as a room name (no type check; RELIABILITY R1)",
+    name: 'join with a non-string name (number, object, null, array of non-strings) → rejected by type',
     async run(ctx) {
       const socket = await connected(ctx);
       try {
-        for (const room of [123, { a: 1 }, null, ["a", "b"], true]) {
+        // An array of strings is join()'s list form (Socket.IO API) and joins each: arrays holding a non-string are refused.
+        for (const room of [123, { a: 1 }, null, ["a", 2], [["nested"]], true]) {
           expect(await join(socket, room), JSON.stringify(room)).toMatchObject({ ok: false });
           ctx.tried();
         }
@@ -50,7 +50,6 @@ const rows: HostileRow[] = [
   {
     id: "R1b",
     name: 'join "" or a 90 KB name → rejected by length (e.g. ≤ 128 bytes)',
-    gap: 'H16: socket.join() accepts "" and names of any length (RELIABILITY R1 asks for a cap, e.g. 128 bytes)',
     async run(ctx) {
       const socket = await connected(ctx);
       try {
@@ -66,7 +65,6 @@ const rows: HostileRow[] = [
   {
     id: "R3",
     name: "join a room named exactly another socket's id → refused (socket-id rooms are private)",
-    gap: "H16: socket.join(otherSocketId) succeeds, and the joiner then receives what is sent to that socket (RELIABILITY R3, S5)",
     async run(ctx) {
       const victim = await connected(ctx);
       const thief = await connected(ctx);
@@ -120,10 +118,7 @@ const rows: HostileRow[] = [
   {
     id: "R2",
     name: "join 100 000 distinct rooms from one socket → capped per socket (e.g. 100), memory flat",
-    gap: "H16: no per-socket room cap: every join succeeds (RELIABILITY R2); the rooms are freed on disconnect",
     timeout: 30_000,
-    // The gap itself grows memory (rooms + uWS topics); the bound still catches a leak past it.
-    rssBound: 256 * 1024 * 1024,
     async run(ctx) {
       const socket = await connected(ctx);
       let last: JoinResult = { ok: true, rooms: 0 };
@@ -142,4 +137,5 @@ const rows: HostileRow[] = [
   },
 ];
 
-hostileSuite("room names (R)", rows);
+// R2 floods 100 000 join events to test the room cap, not the event rate limit (S6, packages/testing/test/security).
+hostileSuite("room names (R)", rows, { server: { rateLimit: false } });

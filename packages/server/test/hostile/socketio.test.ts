@@ -262,7 +262,6 @@ const rows: HostileRow[] = [
   {
     id: "M13b",
     name: "10 KB event name → length capped (rejected)",
-    gap: "H16: the Socket.IO layer dispatches event names of any length (no cap; RELIABILITY M13 asks for one, e.g. 256)",
     async run(ctx) {
       const socket = await open(ctx);
       socket.sendBytes(event("e".repeat(10_000), 1));
