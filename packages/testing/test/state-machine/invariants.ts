@@ -31,10 +31,20 @@ export function checkInvariants(world: World): string[] {
   ];
 }
 
-/** Only the app's deliberate `boom` reaches `onError`: anything else is the server throwing at a boundary. */
+/** Room refusals (bad name, private socket-id room, room cap) are the server's documented answer to bad input. */
+const ROOM_REFUSALS = new Set(["ROOM_NAME_INVALID", "ROOM_PRIVATE", "ROOMS_PER_SOCKET_EXCEEDED"]);
+
+function isRoomRefusal(e: unknown): boolean {
+  return e instanceof Error && ROOM_REFUSALS.has((e as Error & { code?: unknown }).code as string);
+}
+
+/**
+ * Only the app's deliberate `boom` and room refusals (a join an app handler did not catch, or a `socketsJoin` that
+ * skipped one socket) reach `onError`: anything else is the server throwing at a boundary.
+ */
 function onlyExpectedErrors(world: World): string[] {
   return world.errors
-    .filter((e) => !(e instanceof ExpectedListenerError))
+    .filter((e) => !(e instanceof ExpectedListenerError) && !isRoomRefusal(e))
     .map((e) => `unexpected error reported: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
 }
 

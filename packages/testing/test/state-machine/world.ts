@@ -142,7 +142,13 @@ export class World {
     socket.on("join", (name: unknown) => {
       const r = room(name);
       if (r === undefined) return;
-      socket.join(r);
+      try {
+        socket.join(r);
+      } catch (error) {
+        // A refused name (empty, too long, another socket's id, over the cap) joins nothing: that is the contract.
+        if (socket.rooms.has(r) && r !== socket.id) this.broken.push(`${socket.id} was refused ${r} but is in it`);
+        throw error;
+      }
       if (socket.connected && !socket.rooms.has(r)) this.broken.push(`${socket.id} joined ${r} but is not in it`);
     });
     socket.on("leave", (name: unknown) => {
