@@ -57,8 +57,10 @@ export interface ServerOptions extends EngineOptions {
    * to `onError` as `RATE_LIMITED` once per flood; a socket dropping more than
    * `disconnectAfter` events in one interval is disconnected (reason
    * `rate limited`, the client sees `io server disconnect`). ACKs are not
-   * counted. `false` turns it off. Default `{ points: 500, intervalMs: 10000 }`:
-   * 50 events/s sustained, bursts of 500.
+   * counted. `false` turns it off. Default `{ points: 1000, intervalMs: 10000 }`:
+   * 100 events/s sustained, bursts of 1000 — as large as `@cometa/client`'s
+   * default offline buffer, so a client that reconnects and flushes a full
+   * buffer at once loses none of it.
    */
   readonly rateLimit?: RateLimitOptions | false;
 }
@@ -96,10 +98,13 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
   };
 }
 
+/** Default rate-limit burst: the client's default `offlineBufferSize` (a full offline flush must pass). */
+const DEFAULT_RATE_POINTS = 1000;
+
 function resolveRateLimit(option: RateLimitOptions | false | undefined): RateLimitOptions | undefined {
   if (option === false) return undefined;
-  if (option === undefined) return { points: 500, intervalMs: 10_000 };
-  const points = positive("rateLimit.points", option.points, 500);
+  if (option === undefined) return { points: DEFAULT_RATE_POINTS, intervalMs: 10_000 };
+  const points = positive("rateLimit.points", option.points, DEFAULT_RATE_POINTS);
   const intervalMs = positive("rateLimit.intervalMs", option.intervalMs, 10_000);
   const disconnectAfter = option.disconnectAfter ?? points;
   if (!Number.isFinite(disconnectAfter) || disconnectAfter < 0) {

@@ -38,7 +38,7 @@ const dispatched = new Map<string, number>();
 let clients: ClientSocket[] = [];
 
 beforeAll(async () => {
-  // RELIABILITY S6's starting point as the server's rate limit (the default, 500 per 10 s, leaves room for the load suite).
+  // RELIABILITY S6's starting point as the server's rate limit (the default, 1000 per 10 s, leaves room for the load suite).
   io = createServer({ pingInterval: 5000, pingTimeout: 5000, rateLimit: { points: 100, intervalMs: 10_000 } });
   io.use((socket, next) => {
     const user = userOf(socket.handshake.auth);
