@@ -22,31 +22,12 @@ const BlobClass = (globalThis as unknown as { Blob?: abstract new () => BlobLike
 const isBlob = (value: unknown): value is BlobLike => BlobClass !== undefined && value instanceof BlobClass;
 
 /**
- * `value` with `leaf` applied to every value inside it, walking arrays and
- * plain objects. Containers are shallow-copied only on the way to a changed
- * value; nothing changed gives `value` itself, and the input is never mutated.
- */
-function mapDeep(value: unknown, leaf: (value: unknown) => unknown, depth = 0): unknown {
-  const mapped = leaf(value);
-  if (mapped !== value || value === null || typeof value !== "object" || depth >= MAX_DEPTH) return mapped;
-  const proto = Object.getPrototypeOf(value);
-  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return value; // class instances stay as they are
-  const record = value as Record<string, unknown>;
-  let out: Record<string, unknown> | undefined;
-  for (const key of Object.keys(record)) {
-    const next = mapDeep(record[key], leaf, depth + 1);
-    if (next === record[key]) continue;
-    out ??= (Array.isArray(value) ? value.slice() : { ...record }) as Record<string, unknown>;
-    out[key] = next;
-  }
-  return out ?? value;
-}
-
-/**
  * Emit arguments made ready for a codec: `value` itself when it holds no
  * `Blob` (the common case, synchronous, walked once), else a promise of a
  * copy with every `Blob` read into a `Uint8Array` (all read at once; only
- * the containers on the way to a Blob are copied, the input is never mutated).
+ * the containers on the way to a Blob are copied, the input is never
+ * mutated). Arrays and plain objects are walked to {@link MAX_DEPTH};
+ * class instances are left as they are.
  *
  * @example
  * ```ts
@@ -55,12 +36,31 @@ function mapDeep(value: unknown, leaf: (value: unknown) => unknown, depth = 0): 
  * ```
  */
 export function prepareArgs<T>(value: T): T | Promise<T> {
-  const reads: Promise<ArrayBuffer>[] = [];
-  mapDeep(value, (item) => {
-    if (isBlob(item)) reads.push(item.arrayBuffer());
-    return item;
-  });
-  if (reads.length === 0) return value;
-  // The second walk visits the Blobs in the same order as the first.
-  return Promise.all(reads).then((buffers) => mapDeep(value, (item) => (isBlob(item) ? new Uint8Array(buffers.shift()!) : item)) as T);
+  const reads: Promise<void>[] = [];
+  /** `item`, or its copy whose Blobs are filled in as their reads complete. */
+  const walk = (item: unknown, depth: number): unknown => {
+    const proto = item !== null && typeof item === "object" && Object.getPrototypeOf(item);
+    if (depth >= MAX_DEPTH || !(Array.isArray(item) || proto === Object.prototype || proto === null)) return item;
+    const record = item as Record<string, unknown>;
+    let out: Record<string, unknown> | undefined;
+    for (const key of Object.keys(record)) {
+      const child = record[key];
+      const blob = isBlob(child);
+      const next = blob ? child : walk(child, depth + 1);
+      if (next === child && !blob) continue;
+      out ??= (Array.isArray(item) ? item.slice() : { ...record }) as Record<string, unknown>;
+      const target = out;
+      if (!blob) target[key] = next;
+      else {
+        reads.push(
+          child.arrayBuffer().then((bytes) => {
+            target[key] = new Uint8Array(bytes);
+          }),
+        );
+      }
+    }
+    return out ?? item;
+  };
+  const prepared = walk(value, 0) as T;
+  return reads.length === 0 ? value : Promise.all(reads).then(() => prepared);
 }

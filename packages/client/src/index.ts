@@ -17,11 +17,12 @@
  * `@cometa/client/json` (once that entry is imported, `codec: "text"` works
  * here too). The text codec is not bundled otherwise.
  *
- * The bundled codecs are the client builds (`liteMsgpackClientCodec`,
- * `clientTextCodec`): the same wire and the same hardened decoding of
- * values as the servers' codecs, but packet shapes are checked for what the
- * client acts on rather than by the server's full `validatePacket` (a client
- * trusts the server it chose for shape; the server validates everything).
+ * The bundled codecs are client builds (`liteMsgpackClientCodec` here, the
+ * json entry's own `textCodec` there): the same wire and the same hardened
+ * decoding of values as the servers' codecs, but packet shapes are checked
+ * for what the client acts on rather than by the server's full
+ * `validatePacket` (a client trusts the server it chose for shape; the server
+ * validates everything).
  *
  * Errors carry a stable `code` (`ClientError`): `connect_error` gives
  * `ConnectError` (server refusal, with `.data`) or `ConnectionError`

@@ -11,14 +11,15 @@
  * socket.emit("hello", { from: "json" });
  * ```
  */
-import { clientTextCodec as textCodec } from "@cometa/protocol";
+import { textCodec } from "./codec/text-codec.js";
 import { createConnect } from "./create-connect.js";
 import { createClientEngine } from "./engine/index.js";
 
 export * from "./public-api.js";
 /**
- * The Socket.IO default text codec as clients use it (`clientTextCodec` of
- * `@cometa/protocol`), for `connect(url, { codec: textCodec })` with `@cometa/client`.
+ * The client's Socket.IO default text codec (the same wire and value
+ * hardening as `textCodec` of `@cometa/protocol`), for
+ * `connect(url, { codec: textCodec })` with `@cometa/client`.
  */
 export { textCodec };
 

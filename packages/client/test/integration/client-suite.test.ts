@@ -177,8 +177,7 @@ describe.each(cases)("client against $name ($mode)", (driver) => {
     expect(conns).toBe(2);
   });
 
-  const restartIssue = driver.transports !== undefined ? driver.knownIssues?.restartOnSamePortAfterPolling : undefined;
-  it.skipIf(restartIssue !== undefined)(`reconnects after the server restarts on the same port${restartIssue ? ` (skipped: ${restartIssue})` : ""}`, async () => {
+  it("reconnects after the server restarts on the same port", async () => {
     const first = await start();
     const socket = client(first);
     await next(socket, "connect");

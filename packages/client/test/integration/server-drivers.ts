@@ -34,8 +34,6 @@ export interface ServerDriver {
   readonly codec: "msgpack" | "text";
   /** Start on `port` (0 = any free port). */
   start(port?: number): Promise<TestServer>;
-  /** Cases this server is known to fail, with the reason (shown as skipped, not hidden). */
-  readonly knownIssues?: { readonly restartOnSamePortAfterPolling?: string };
 }
 
 function officialDriver(name: string, codec: "msgpack" | "text"): ServerDriver {
@@ -74,11 +72,6 @@ function cometaDriver(name: string, codec: "msgpack" | "text"): ServerDriver {
   return {
     name,
     codec,
-    knownIssues: {
-      // Old polling connections linger in FIN-WAIT-1 on the server port and uWS listen() (no SO_REUSEADDR?)
-      // then fails with LISTEN_FAILED; Node's http server rebinds fine. Reported to the server's owner.
-      restartOnSamePortAfterPolling: "uWS cannot rebind the port while closed polling connections are in FIN-WAIT",
-    },
     async start(port = 0) {
       const io = createCometaServer({ codec, pingInterval: 2000, pingTimeout: 2000 });
       const { port: actual } = await io.listen(port, "127.0.0.1");
