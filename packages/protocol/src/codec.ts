@@ -42,7 +42,9 @@ export interface PacketDecoder {
   /**
    * Returns the packet when one is complete, `undefined` when more frames are
    * needed (text codec attachments), or a `ProtocolError` for invalid input;
-   * after an error the decoder is reset and the connection should be closed.
+   * after an error the decoder is reset and the connection should be closed,
+   * except after a `ConnectRefusal` (a CONNECT to refuse with CONNECT_ERROR:
+   * the connection stays usable).
    */
   add(frame: Frame): Packet | undefined | ProtocolError;
   /** Drop any partial state (pending attachments). */

@@ -53,6 +53,7 @@ export {
   type ValidatePacketOptions,
   validatePacket,
 } from "./socketio/validate.js";
+export { ConnectRefusal, type ConnectRefusalReason } from "./socketio/connect-refusal.js";
 export type { Codec, PacketDecoder } from "./codec.js";
 export { createTextCodec, DEFAULT_MAX_ATTACHMENTS, type TextCodecOptions, textCodec } from "./text-codec/text-codec.js";
 export { TextPacketDecoder } from "./text-codec/text-decoder.js";

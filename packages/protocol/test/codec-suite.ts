@@ -23,6 +23,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   type Codec,
+  ConnectRefusal,
   type Frame,
   MAX_ACK_ID,
   type Packet,
@@ -206,6 +207,29 @@ function expectRejected(
   const check = (result: unknown) => {
     expect(result, `rejected: ${describeRaw(raw)}`).toBeInstanceOf(ProtocolError);
     if (codes) expect(codes).toContain((result as ProtocolError).code);
+  };
+  let frames: Frame[] | undefined;
+  try {
+    frames = codec.encode(raw as unknown as Packet);
+  } catch (err) {
+    expect(err).toBeInstanceOf(Error);
+  }
+  if (frames) check(feed(codec.createDecoder(), frames));
+  if (options.forge) check(feed(codec.createDecoder(), options.forge(raw)));
+}
+
+/**
+ * A CONNECT the server must answer with CONNECT_ERROR: the decoder yields a
+ * `ConnectRefusal` carrying the namespace string, through `encode` when it
+ * produces frames and through `forge`. A codec whose wire format cannot
+ * express `raw` as given (`expressible` false) only has to reject it.
+ */
+function expectRefused(codec: Codec, raw: Record<string, unknown>, options: CodecSuiteOptions, reason: "namespace" | "auth", expressible: boolean): void {
+  const check = (result: unknown) => {
+    expect(result, `refused: ${describeRaw(raw)}`).toBeInstanceOf(expressible ? ConnectRefusal : ProtocolError);
+    if (!expressible) return;
+    expect((result as ConnectRefusal).nsp).toBe(raw.nsp);
+    expect((result as ConnectRefusal).reason).toBe(reason);
   };
   let frames: Frame[] | undefined;
   try {
@@ -543,6 +567,33 @@ export function runCodecSuite(name: string, make: () => Codec, options: CodecSui
           expectRejected(make(), { type: PacketType.EVENT, nsp, data: ["e"] }, options);
         });
 
+        it.each(REFUSED_NAMESPACES.map((nsp) => [label(nsp), nsp]))("CONNECT to namespace %s is a ConnectRefusal carrying it", (_label, nsp) => {
+          // "" and names without "/" cannot be written in the text format (its parser reads them as "/" + payload).
+          const expressible = options.binaryInData || nsp.startsWith("/");
+          expectRefused(make(), { type: PacketType.CONNECT, nsp }, options, "namespace", expressible);
+          expectRefused(make(), { type: PacketType.CONNECT, nsp, data: { token: "t" } }, options, "namespace", expressible);
+        });
+
+        it.each(REFUSED_AUTH.map((auth) => [label(auth), auth]))("CONNECT with auth %s is a ConnectRefusal carrying its namespace", (_label, data) => {
+          expectRefused(make(), { type: PacketType.CONNECT, nsp: "/", data }, options, "auth", true);
+          expectRefused(make(), { type: PacketType.CONNECT, nsp: "/admin", data }, options, "auth", true);
+        });
+
+        it("a refused CONNECT leaves the decoder usable", () => {
+          const codec = make();
+          const decoder = codec.createDecoder();
+          const refused = feed(decoder, options.forge?.({ type: PacketType.CONNECT, nsp: "/", data: ["x"] }) ?? []);
+          if (options.forge) expect(refused).toBeInstanceOf(ConnectRefusal);
+          expect(feed(decoder, codec.encode({ type: PacketType.CONNECT, nsp: "/", data: { ok: 1 } }))).toEqual({ type: PacketType.CONNECT, nsp: "/", data: { ok: 1 } });
+        });
+
+        it("CONNECT_ERROR echoes a refused namespace", () => {
+          for (const nsp of REFUSED_NAMESPACES.filter((n) => n.startsWith("/"))) {
+            const frames = make().encode({ type: PacketType.CONNECT_ERROR, nsp, data: { message: "Invalid namespace" } });
+            expect(frames.length).toBeGreaterThan(0);
+          }
+        });
+
         it.each(INVALID_MIDS.map((mid) => [label(mid), mid]))("invalid mid %s is never delivered", (_label, mid) => {
           const raw = { type: PacketType.EVENT, nsp: "/", data: ["e"], mid };
           if (options.carriesMid) {
@@ -641,6 +692,12 @@ const INVALID_SHAPES: readonly (readonly [string, Record<string, unknown>])[] = 
   ["CONNECT_ERROR null", { type: 4, nsp: "/", data: null }],
   ["CONNECT_ERROR without data", { type: 4, nsp: "/" }],
 ];
+
+/** Namespace strings no namespace can have: a CONNECT to them is refused with CONNECT_ERROR (RELIABILITY.md M12). */
+const REFUSED_NAMESPACES: readonly string[] = ["", "admin", "/a\u0000b", "/a\nb", "/\u007f", "/" + "x".repeat(10_240)];
+
+/** CONNECT auth payloads that are not objects: refused with CONNECT_ERROR (RELIABILITY.md M17). A plain 42 reads as an ack id in the text format. */
+const REFUSED_AUTH: readonly unknown[] = ["token", [1, 2], -1.5, true, false, null];
 
 /** Invalid `mid` values: rejected by codecs that carry `mid`, never delivered by the others. */
 const INVALID_MIDS: readonly unknown[] = ["", "m".repeat(65), 7, null, ["m"]];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  ConnectRefusal,
   isValidAckId,
   isValidNamespace,
   MAX_ACK_ID,
@@ -98,5 +99,40 @@ describe("validatePacket", () => {
     ["type 2 as a string", { type: "2", nsp: "/", data: ["e"] }, "INVALID_PACKET"],
   ])("rejects %s", (_label, raw, code) => {
     expectCode(validatePacket(raw), code);
+  });
+});
+
+describe("validatePacket: refused CONNECTs (RELIABILITY.md M12, M17)", () => {
+  it.each(["", "admin", "/ad\u0000min", "/" + "n".repeat(10_000)])("a CONNECT to namespace %j is a ConnectRefusal carrying it", (nsp) => {
+    const result = validatePacket({ type: 0, nsp, data: { token: "t" } });
+    expect(result).toBeInstanceOf(ConnectRefusal);
+    expect(result).toMatchObject({ nsp, reason: "namespace", code: "INVALID_NAMESPACE" });
+  });
+
+  it.each(["token", [1], 42, true, null, new Date(0)])("a CONNECT with auth %j is a ConnectRefusal carrying its namespace", (data) => {
+    const result = validatePacket({ type: 0, nsp: "/chat", data });
+    expect(result).toBeInstanceOf(ConnectRefusal);
+    expect(result).toMatchObject({ nsp: "/chat", reason: "auth", code: "INVALID_PACKET" });
+  });
+
+  it.each([
+    ["a non-string namespace (both reference parsers refuse it)", { type: 0, nsp: 123 }],
+    ["a null namespace", { type: 0, nsp: null }],
+    ["an array namespace", { type: 0, nsp: ["/"] }],
+    ["an ack id, with a bad namespace", { type: 0, nsp: "admin", id: 1 }],
+    ["a bad mid, with bad auth", { type: 0, nsp: "/", data: 1, mid: "" }],
+  ])("%s stays a plain rejection", (_label, raw) => {
+    const result = validatePacket(raw);
+    expect(result).toBeInstanceOf(ProtocolError);
+    expect(result).not.toBeInstanceOf(ConnectRefusal);
+  });
+
+  it("never refuses other packet types: an EVENT to a bad namespace is rejected", () => {
+    expect(validatePacket({ type: 2, nsp: "admin", data: ["e"] })).not.toBeInstanceOf(ConnectRefusal);
+    expect(validatePacket({ type: 4, nsp: "admin", data: "x" })).not.toBeInstanceOf(ConnectRefusal);
+  });
+
+  it("a valid CONNECT still passes, without mid", () => {
+    expect(validatePacket({ type: 0, nsp: "/", data: { a: 1 }, mid: "m" })).toEqual({ type: 0, nsp: "/", data: { a: 1 } });
   });
 });

@@ -1,5 +1,5 @@
 import type { Clock, TimerHandle } from "./clock.js";
-import { AckTimeoutError, socketDisconnectedError } from "./errors.js";
+import { AckLimitError, AckTimeoutError, socketDisconnectedError } from "./errors.js";
 import { type ErrorSink, reportRejection } from "./rejection.js";
 
 /**
@@ -119,4 +119,34 @@ export class BroadcastAckEntry implements AckEntry {
   gone(): void {
     this.onGone();
   }
+}
+
+/**
+ * How many acks a socket awaits: the size of its ack map (`Socket` keeps the
+ * entries in `_acks`, a map created on first use and dropped when empty).
+ * Read structurally so that `maxPendingAcks` needs nothing more of the socket
+ * than the map it already has.
+ */
+export function pendingAckCount(socket: object): number {
+  return (socket as { readonly _acks?: ReadonlyMap<number, AckEntry> | undefined })._acks?.size ?? 0;
+}
+
+/** True when `socket` may register one more ack under `limit` (`maxPendingAcks`; `Infinity`: always). */
+export function admitsAck(socket: object, limit: number): boolean {
+  return limit === Number.POSITIVE_INFINITY || pendingAckCount(socket) < limit;
+}
+
+/**
+ * Fail an ack callback at once with `AckLimitError`: on a microtask, so the
+ * callback never runs inside `emit()` (a callback that emits again cannot
+ * recurse), with a throw or a rejection reported to `sink`.
+ */
+export function refuseAck(callback: AnyCallback, limit: number, sink: ErrorSink): void {
+  queueMicrotask(() => {
+    try {
+      reportRejection(callback(new AckLimitError(limit)), sink);
+    } catch (error) {
+      sink.reportError(error); // a microtask has no caller to throw to
+    }
+  });
 }

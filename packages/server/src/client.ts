@@ -1,6 +1,7 @@
-import { type Codec, type EngineCloseReason, type Frame, type Packet, PacketType, ProtocolError } from "@cometa/protocol";
+import { type Codec, ConnectRefusal, type EngineCloseReason, type Frame, type Packet, PacketType, ProtocolError } from "@cometa/protocol";
 import type { Deadline, DeadlineTarget } from "./connect-deadlines.js";
 import type { EngineConnection } from "./engine/engine-connection.js";
+import { ConnectionRefusedError } from "./errors.js";
 import { connectErrorData } from "./namespace.js";
 import type { Server } from "./server.js";
 import type { Socket } from "./socket.js";
@@ -20,7 +21,11 @@ type AnyServer = Server<any, any, any, any>;
  *
  * - a CONNECT for a namespace already joined (or being joined), or any other
  *   packet for a namespace not joined, closes the whole connection;
- * - an undecodable frame closes it with `parse error`;
+ * - a CONNECT to a namespace string no namespace can have (`""`, `"admin"`,
+ *   control characters, over 256 units), or with an auth payload that is not
+ *   an object, gets CONNECT_ERROR and the connection stays (RELIABILITY M12,
+ *   M17; the decoder's `ConnectRefusal`);
+ * - any other undecodable frame closes it with `parse error`;
  * - no namespace joined within `connectTimeout` closes it.
  *
  * The first socket is kept in a field and a map is created only for a second
@@ -147,12 +152,13 @@ export class Client implements DeadlineTarget {
     }
     const result = this.decoder.add(frame);
     if (result === undefined) return;
-    if (result instanceof ProtocolError) {
+    if (result instanceof ProtocolError && !(result instanceof ConnectRefusal)) {
       this.close("parse error");
       return;
     }
     try {
-      this.onPacket(result);
+      if (result instanceof ConnectRefusal) this.onRefusedConnect(result);
+      else this.onPacket(result);
     } catch (error) {
       // A listener threw: report it and keep the connection (and the process) alive.
       this.server.reportError(error);
@@ -177,9 +183,20 @@ export class Client implements DeadlineTarget {
     socket._onpacket(packet);
   }
 
+  /** A well-formed CONNECT the decoder refused: answered like a CONNECT the server cannot accept. */
+  private onRefusedConnect(refusal: ConnectRefusal): void {
+    const name = refusal.nsp;
+    if (this.socket(name) !== undefined || this.pending?.has(name) === true) {
+      this.close("forced server close"); // second CONNECT for a namespace: invalid state, whatever its auth
+      return;
+    }
+    this.refuse(name, refusal.reason === "namespace" ? invalidNamespace() : invalidAuth());
+  }
+
   private connect(name: string, auth: unknown): void {
+    // A lax custom codec may let a non-object through: refuse it as the decoders do.
     if (auth !== undefined && (auth === null || typeof auth !== "object" || Array.isArray(auth))) {
-      this.refuse(name, new Error("Invalid auth payload"));
+      this.refuse(name, invalidAuth());
       return;
     }
     if (this.namespaceCount >= this.server.options.maxNamespacesPerClient) {
@@ -197,7 +214,7 @@ export class Client implements DeadlineTarget {
     this.server._resolveNamespace(name, payload ?? NO_AUTH, (resolved) => {
       this._unpend(name);
       if (this.closing) return;
-      if (resolved === undefined) this.refuse(name, new Error("Invalid namespace"));
+      if (resolved === undefined) this.refuse(name, invalidNamespace());
       else resolved._add(this, payload);
     });
   }
@@ -246,6 +263,16 @@ function clientOnMessage(this: EngineConnection, frame: Frame): void {
 /** The engine's `onClose` of every connection (called once, like `onMessage`). */
 function clientOnClose(this: EngineConnection, reason: EngineCloseReason, description?: string): void {
   (this.owner as Client)._onclose(reason, description);
+}
+
+/** CONNECT_ERROR `{message: "Invalid namespace"}`, word for word the reference server's. */
+function invalidNamespace(): Error {
+  return new ConnectionRefusedError("Invalid namespace");
+}
+
+/** CONNECT_ERROR for an auth payload that is not an object; `data.code` lets a client tell it apart. */
+function invalidAuth(): Error {
+  return new ConnectionRefusedError("Invalid auth payload", { code: "INVALID_AUTH_PAYLOAD" });
 }
 
 /** Shape checks the codecs already do, repeated cheaply so a lax custom codec cannot crash a listener. */

@@ -6,7 +6,7 @@ import { CometaError } from "@cometa/protocol";
  * - Thrown (programmer misuse): `RESERVED_EVENT`, `INVALID_NAMESPACE_NAME`,
  *   `INVALID_ARGUMENT`, `NOT_SUPPORTED`, `SERVER_CLOSED`.
  * - Passed to ack callbacks / rejected promises (runtime outcomes):
- *   `ACK_TIMEOUT`, `SOCKET_DISCONNECTED`.
+ *   `ACK_TIMEOUT`, `SOCKET_DISCONNECTED`, `ACK_LIMIT`.
  * - Thrown by `socket.join()` for a refused room (usually client input, so
  *   catchable by the handler): `ROOM_NAME_INVALID`, `ROOM_PRIVATE`,
  *   `ROOMS_PER_SOCKET_EXCEEDED` (see `RoomRefusedError`).
@@ -20,6 +20,7 @@ export type ServerErrorCode =
   | "SERVER_CLOSED" // listen()/attach() after close(), or attaching twice
   | "ACK_TIMEOUT" // no acknowledgement before the timeout given to timeout(ms)
   | "SOCKET_DISCONNECTED" // the socket disconnected while an acknowledgement was pending
+  | "ACK_LIMIT" // an emit asked for an ack while the socket already awaited maxPendingAcks of them (not sent)
   | "CONNECTION_REFUSED" // a middleware refused a namespace connection (see ConnectionRefusedError)
   | "ROOM_NAME_INVALID" // join() of a non-string, empty or over-long room name
   | "ROOM_PRIVATE" // join() of a room named like another socket's id (socket-id rooms are private)
@@ -50,6 +51,30 @@ export class AckTimeoutError extends ServerError {
   constructor(responses?: unknown[]) {
     super("ACK_TIMEOUT", "operation has timed out");
     if (responses !== undefined) this.responses = responses;
+  }
+}
+
+/**
+ * The error an ack callback receives (or `emitWithAck` rejects with) when the
+ * socket already awaits `maxPendingAcks` acknowledgements: the emit is not
+ * sent, and the callback runs on a microtask, never inside `emit()`. Without
+ * `timeout(ms)` the callback gets it as its first argument too, in place of
+ * the reply.
+ *
+ * @example
+ * ```ts
+ * socket.timeout(5000).emit("job", payload, (err, result) => {
+ *   if (err instanceof AckLimitError) return queueForLater(payload); // the client is not answering
+ * });
+ * ```
+ */
+export class AckLimitError extends ServerError {
+  /** The `maxPendingAcks` in force. */
+  readonly limit: number;
+
+  constructor(limit: number) {
+    super("ACK_LIMIT", `too many pending acknowledgements (maxPendingAcks ${limit})`);
+    this.limit = limit;
   }
 }
 

@@ -91,7 +91,7 @@ export type {
   SocketId,
 } from "./cluster/adapter.js";
 export type { RemoteSocket } from "./cluster/remote-socket.js";
-export type { AckTimeoutError, ConnectionRefusedError, ServerError, ServerErrorCode } from "./errors.js";
+export { AckLimitError, AckTimeoutError, ConnectionRefusedError, ServerError, type ServerErrorCode } from "./errors.js";
 export type { EngineOptions } from "./engine/engine-options.js";
 export { RoomRefusedError, type RoomRefusal } from "./room-guard.js";
 export type { RateLimitOptions } from "./rate-limit.js";

@@ -63,6 +63,15 @@ export interface ServerOptions extends EngineOptions {
    * buffer at once loses none of it.
    */
   readonly rateLimit?: RateLimitOptions | false;
+  /**
+   * Most acknowledgements one socket may await from its client at once
+   * (RELIABILITY R2): emits with a callback, `emitWithAck`, and its share of
+   * broadcasts with ack. Past it, an emit that asks for an ack is not sent and
+   * its callback gets (its promise rejects with) `AckLimitError`
+   * (`ACK_LIMIT`), so a client that never answers cannot grow the server's
+   * memory. `Infinity` turns it off. Default 1000.
+   */
+  readonly maxPendingAcks?: number;
 }
 
 /** Options of the Socket.IO layer with defaults applied. */
@@ -79,6 +88,7 @@ export interface ResolvedServerOptions {
   readonly maxRoomsPerSocket: number;
   readonly maxEventNameLength: number;
   readonly rateLimit: RateLimitOptions | undefined;
+  readonly maxPendingAcks: number;
 }
 
 /** Apply defaults; throws `ServerError` `INVALID_ARGUMENT` for impossible values. */
@@ -95,6 +105,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     maxRoomsPerSocket: positive("maxRoomsPerSocket", options.maxRoomsPerSocket, 100),
     maxEventNameLength: positive("maxEventNameLength", options.maxEventNameLength, 128),
     rateLimit: resolveRateLimit(options.rateLimit),
+    maxPendingAcks: cap("maxPendingAcks", options.maxPendingAcks, 1000),
   };
 }
 
@@ -124,6 +135,13 @@ function resolveCodec(codec: CodecOption): Codec | "auto" {
   if (codec === "auto") return "auto";
   if (typeof codec === "object" && codec !== null && typeof codec.encode === "function") return codec;
   throw new ServerError("INVALID_ARGUMENT", `codec must be "msgpack", "text", "auto" or a Codec`);
+}
+
+/** A positive integer, or `Infinity` for "no cap". */
+function cap(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (value === Number.POSITIVE_INFINITY || (Number.isInteger(value) && value > 0)) return value;
+  throw new ServerError("INVALID_ARGUMENT", `${name} must be a positive integer or Infinity`);
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {

@@ -1,14 +1,20 @@
 import { type Packet, PacketType } from "@cometa/protocol";
-import { type AckEntry, type AckOwner, CallbackAck, PromiseAck, TimedCallbackAck } from "./acks.js";
+import { type AckEntry, type AckOwner, admitsAck, CallbackAck, PromiseAck, refuseAck, TimedCallbackAck } from "./acks.js";
 import { assertEmittable } from "./broadcast-operator.js";
 import type { Clock } from "./clock.js";
 import type { BroadcastFlags } from "./cluster/adapter.js";
+import { AckLimitError } from "./errors.js";
 import type { Recovery, RecoveryScope } from "./recovery/recovery.js";
 
 /** What emitting to one client needs from its socket. `Socket` implements it. */
 export interface EmitHost extends AckOwner {
   readonly id: string;
-  readonly nsp: RecoveryScope & { nextAckId(): number; readonly clock: Clock; readonly recovery?: Recovery | undefined };
+  readonly nsp: RecoveryScope & {
+    nextAckId(): number;
+    readonly clock: Clock;
+    readonly recovery?: Recovery | undefined;
+    readonly server: { readonly options: { readonly maxPendingAcks: number } };
+  };
   registerAck(id: number, entry: AckEntry): void;
   notifyOutgoing(data: readonly unknown[]): void;
   _send(packet: Packet, flags: BroadcastFlags): boolean;
@@ -16,7 +22,9 @@ export interface EmitHost extends AckOwner {
 
 /**
  * `socket.emit(event, ...args)` with flags: a trailing function asks for an
- * ack (err-first under `timeout`). Returns false when the engine dropped it.
+ * ack (err-first under `timeout`). Returns false when the engine dropped it,
+ * or when the socket already awaits `maxPendingAcks` acks: then nothing is
+ * sent and the callback gets `AckLimitError` on a microtask.
  *
  * @throws ServerError `RESERVED_EVENT` for a lifecycle event name.
  */
@@ -27,9 +35,14 @@ export function emitEvent(host: EmitHost, flags: BroadcastFlags, event: string, 
   const last = data[data.length - 1];
   if (typeof last === "function") {
     data.pop();
+    const callback = last as (...a: unknown[]) => void;
+    const limit = host.nsp.server.options.maxPendingAcks;
+    if (!admitsAck(host, limit)) {
+      refuseAck(callback, limit, host);
+      return false;
+    }
     const id = host.nsp.nextAckId();
     packet.id = id;
-    const callback = last as (...a: unknown[]) => void;
     host.registerAck(
       id,
       flags.timeout === undefined
@@ -51,9 +64,15 @@ export function emitEvent(host: EmitHost, flags: BroadcastFlags, event: string, 
 
 const NO_ROOMS: ReadonlySet<string> = new Set();
 
-/** `socket.emitWithAck(event, ...args)` with flags: resolves with the first ack argument. */
+/**
+ * `socket.emitWithAck(event, ...args)` with flags: resolves with the first ack
+ * argument; rejects with `AckLimitError`, sending nothing, when the socket
+ * already awaits `maxPendingAcks` acks.
+ */
 export function emitEventWithAck(host: EmitHost, flags: BroadcastFlags, event: string, args: unknown[]): Promise<unknown> {
   assertEmittable(event);
+  const limit = host.nsp.server.options.maxPendingAcks;
+  if (!admitsAck(host, limit)) return Promise.reject(new AckLimitError(limit));
   return new Promise((resolve, reject) => {
     const id = host.nsp.nextAckId();
     const entry = new PromiseAck(resolve, reject, host.nsp.clock);

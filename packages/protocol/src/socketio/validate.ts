@@ -5,7 +5,18 @@
  * {@link validatePacket} on whatever their wire format decoded.
  */
 import { ProtocolError, type ProtocolErrorCode } from "../errors.js";
-import { MAX_ACK_ID, PACKET_ACK, PACKET_BINARY_ACK, PACKET_BINARY_EVENT, PACKET_EVENT, type Packet, type PacketType, RESERVED_EVENTS } from "./packet.js";
+import { ConnectRefusal } from "./connect-refusal.js";
+import {
+  MAX_ACK_ID,
+  PACKET_ACK,
+  PACKET_BINARY_ACK,
+  PACKET_BINARY_EVENT,
+  PACKET_CONNECT,
+  PACKET_EVENT,
+  type Packet,
+  type PacketType,
+  RESERVED_EVENTS,
+} from "./packet.js";
 
 /**
  * Longest namespace accepted, in UTF-16 code units. Real namespaces are short
@@ -76,6 +87,12 @@ export function isValidNamespace(nsp: unknown): nsp is string {
  * ACK data an array; CONNECT_ERROR data a string or a plain object; `mid` a
  * string of 1–64 chars, kept on EVENT only.
  *
+ * A CONNECT whose `nsp` is a string but not a valid namespace, or whose data
+ * is present but not a plain object, is otherwise well formed: it yields a
+ * {@link ConnectRefusal} (a `ProtocolError` carrying the namespace), which a
+ * server answers with CONNECT_ERROR instead of closing (RELIABILITY.md M12,
+ * M17). Every other invalid packet yields a plain `ProtocolError`.
+ *
  * It does not walk `data`: run `guardValue` for depth, size and key checks.
  *
  * @example
@@ -95,13 +112,12 @@ export function validatePacket(raw: unknown, options?: ValidatePacketOptions): P
   if (options?.binaryTypes && (type === PACKET_BINARY_EVENT || type === PACKET_BINARY_ACK)) type -= 3;
   const takesId = type === PACKET_EVENT || type === PACKET_ACK;
   if (!(type === 0 || type === 1 || takesId || type === 4)) return invalid("INVALID_PACKET", "packet type");
+  if (type === PACKET_CONNECT) return validateConnect(nsp, data, id, mid);
   if (!isValidNamespace(nsp)) return invalid("INVALID_NAMESPACE", "namespace");
   if (!DATA_RULES[type]!(data)) return invalid("INVALID_PACKET", "packet data");
   if (id !== undefined && !takesId) return invalid("INVALID_PACKET", "ack id on this packet type");
   if (id === undefined ? type === PACKET_ACK : !isValidAckId(id)) return invalid("INVALID_ACK_ID", "ack id");
-  if (mid !== undefined && !(typeof mid === "string" && mid.length > 0 && mid.length <= MAX_MESSAGE_ID_LENGTH)) {
-    return invalid("INVALID_PACKET", "mid");
-  }
+  if (!isValidMid(mid)) return invalid("INVALID_PACKET", "mid");
 
   // Fresh object, keys only when present: consumers can rely on `"id" in p`.
   const packet: Packet = { type: type as PacketType, nsp: nsp as string };
@@ -111,13 +127,35 @@ export function validatePacket(raw: unknown, options?: ValidatePacketOptions): P
   return packet;
 }
 
+/**
+ * CONNECT: a non-string namespace, an ack id or a bad `mid` are malformed
+ * (rejected, as both reference parsers reject a non-string namespace); a
+ * string that is no valid namespace, or auth data that is not a plain object,
+ * is a refusal the server answers with CONNECT_ERROR.
+ */
+function validateConnect(nsp: unknown, data: unknown, id: unknown, mid: unknown): Packet | ProtocolError {
+  if (typeof nsp !== "string") return invalid("INVALID_NAMESPACE", "namespace");
+  if (id !== undefined) return invalid("INVALID_PACKET", "ack id on this packet type");
+  if (!isValidMid(mid)) return invalid("INVALID_PACKET", "mid");
+  if (!isValidNamespace(nsp)) return new ConnectRefusal(nsp, "namespace");
+  if (data === undefined) return { type: PACKET_CONNECT, nsp };
+  if (!isPlainObject(data)) return new ConnectRefusal(nsp, "auth");
+  return { type: PACKET_CONNECT, nsp, data };
+}
+
+/** Absent, or a string of 1–{@link MAX_MESSAGE_ID_LENGTH} code units. */
+function isValidMid(mid: unknown): boolean {
+  return mid === undefined || (typeof mid === "string" && mid.length > 0 && mid.length <= MAX_MESSAGE_ID_LENGTH);
+}
+
 /** The rejection of an invalid field; messages stay short and never echo the input. */
 function invalid(code: ProtocolErrorCode, what: string): ProtocolError {
   return new ProtocolError(code, `invalid ${what}`);
 }
 
 /**
- * What `data` may be, by packet type: CONNECT absent or a plain object;
+ * What `data` may be, by packet type (CONNECT goes through `validateConnect`
+ * first; its rule is kept for the table's shape): CONNECT absent or a plain object;
  * DISCONNECT absent; EVENT a non-empty array whose first element is a finite
  * number or a non-reserved string; ACK an array; CONNECT_ERROR a string or a
  * plain object.

@@ -8,7 +8,15 @@
  */
 import type { Frame } from "../engine/packet.js";
 import { ProtocolError } from "../errors.js";
-import { PACKET_ACK, PACKET_BINARY_ACK, PACKET_BINARY_EVENT, PACKET_EVENT, type Packet, type PacketType } from "../socketio/packet.js";
+import {
+  PACKET_ACK,
+  PACKET_BINARY_ACK,
+  PACKET_BINARY_EVENT,
+  PACKET_CONNECT_ERROR,
+  PACKET_EVENT,
+  type Packet,
+  type PacketType,
+} from "../socketio/packet.js";
 import { validatePacket } from "../socketio/validate.js";
 import { deconstruct, hasBinary } from "./binary.js";
 
@@ -22,10 +30,17 @@ import { deconstruct, hasBinary } from "./binary.js";
  * `INVALID_NAMESPACE` for a namespace containing "," (the format cannot
  * delimit it), and JSON.stringify's TypeError for cyclic data: all programmer
  * errors. The input packet is never mutated.
+ *
+ * A CONNECT_ERROR may name any namespace string: it answers a refused CONNECT
+ * (`ConnectRefusal`) and echoes the namespace the client sent, valid or not,
+ * as the reference server does.
  */
 export function encodeTextPacket(packet: Packet): Frame[] {
-  const valid = validatePacket(packet);
+  const echoes = packet.type === PACKET_CONNECT_ERROR && typeof packet.nsp === "string" && packet.nsp !== "/";
+  // Validate everything but the echoed name (a copy only on this rare path).
+  const valid = validatePacket(echoes ? { ...packet, nsp: "/" } : packet);
   if (valid instanceof ProtocolError) throw valid;
+  if (echoes) valid.nsp = packet.nsp;
   return writeTextPacket(valid);
 }
 
