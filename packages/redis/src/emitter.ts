@@ -13,6 +13,8 @@ import { encodeBody, FLAG_MULTI_ROOM, wrapBody } from "./envelope.js";
 import { RedisAdapterError } from "./errors.js";
 import { isCluster, type RedisClient } from "./redis-clients.js";
 import { createMetrics, type RedisMetrics } from "./redis-metrics.js";
+import { feedChannel } from "./recovery/recovery-feed.js";
+import { RedisPacketLog } from "./recovery/redis-packet-log.js";
 import { SequenceCounter } from "./sequence.js";
 
 /** Options of {@link createEmitter}. */
@@ -26,6 +28,15 @@ export interface EmitterOptions {
    * first failure after a success, so an outage is logged once.
    */
   readonly onError?: (error: RedisAdapterError) => void;
+  /**
+   * The servers use connection state recovery with `redisRecoveryStores`: log
+   * every non-volatile `emit` in the namespace's stream and publish it on its
+   * feed, so it gets an offset and is replayed to clients that missed it, like
+   * a server's own broadcasts. Give the stores' values (same `prefix` as the
+   * stores, default `cometa`). Needs a standalone Redis. Default: off (emits
+   * are delivered live only).
+   */
+  readonly recovery?: boolean | { readonly prefix?: string; readonly maxDisconnectionDuration?: number; readonly maxEntries?: number };
 }
 
 /** State shared by an emitter and every operator and namespace derived from it. */
@@ -42,6 +53,9 @@ class EmitterCore {
   private readonly onError: (error: RedisAdapterError) => void;
   private failing = false;
   private nextBid = 0;
+  /** The recovery log, when the emitter logs its emits (`recovery`). */
+  private readonly log: RedisPacketLog | undefined;
+  private readonly logPrefix: string;
 
   constructor(
     private readonly client: RedisClient,
@@ -50,6 +64,16 @@ class EmitterCore {
     this.names = new ChannelNames(options.prefix);
     this.maxPending = options.maxPendingPublishes ?? 4096;
     this.sharded = isCluster(client);
+    const recovery = options.recovery === true ? {} : options.recovery === false ? undefined : options.recovery;
+    this.logPrefix = recovery?.prefix ?? "cometa";
+    if (recovery !== undefined) {
+      if (this.sharded) throw new RedisAdapterError("INVALID_ARGUMENT", "an emitter with recovery needs a standalone Redis, like redisRecoveryStores");
+      this.log = new RedisPacketLog(client, {
+        prefix: this.logPrefix,
+        maxAge: recovery.maxDisconnectionDuration,
+        maxEntries: recovery.maxEntries,
+      });
+    }
     this.onError =
       options.onError ??
       ((error) => {
@@ -90,6 +114,38 @@ class EmitterCore {
         this.metrics.pendingPublishes--;
       });
     }
+  }
+
+  /**
+   * Log a broadcast in the namespace's recovery stream and publish it on its
+   * feed (one script): every server delivers it with its offset. Returns false
+   * when the emitter does not log (no `recovery`).
+   */
+  logged(nsp: string, entry: { data: unknown[]; rooms: string[]; except: string[] }): boolean {
+    const log = this.log;
+    if (log === undefined) return false;
+    if (this.pending.size + 1 > this.maxPending) {
+      this.metrics.publishOverflow++;
+      this.onError(new RedisAdapterError("PUBLISH_OVERFLOW", `more than ${this.maxPending} publishes awaiting redis`));
+      return true;
+    }
+    this.metrics.published++;
+    this.metrics.pendingPublishes++;
+    const sent = log.append(nsp, entry, feedChannel(this.logPrefix, nsp)).then(
+      () => {
+        this.failing = false;
+      },
+      (error: unknown) => {
+        this.metrics.publishFailed++;
+        this.onError(new RedisAdapterError("PUBLISH_FAILED", "redis log append failed", { cause: error }));
+      },
+    );
+    this.pending.add(sent);
+    sent.finally(() => {
+      this.pending.delete(sent);
+      this.metrics.pendingPublishes--;
+    });
+    return true;
   }
 
   /** Resolves once every publish so far has been answered by Redis (or failed). */
@@ -147,6 +203,10 @@ export class EmitterOperator {
     if (RESERVED_EVENTS.has(event)) throw new RedisAdapterError("INVALID_ARGUMENT", `"${event}" is a reserved event name`);
     if (typeof args[args.length - 1] === "function") {
       throw new RedisAdapterError("INVALID_ARGUMENT", "the emitter does not support acknowledgements");
+    }
+    // With recovery, a non-volatile emit is logged and reaches the servers through their feed (never both ways).
+    if (this.flags.volatile !== true && this.core.logged(this.nsp, { data: [event, ...args], rooms: [...this.rooms], except: [...this.exceptRooms] })) {
+      return true;
     }
     const opts = { rooms: [...this.rooms], except: [...this.exceptRooms], flags: this.flags };
     const packet = { type: PacketType.EVENT, nsp: this.nsp, data: [event, ...args] };
@@ -214,7 +274,9 @@ export class RedisEmitter extends EmitterOperator {
  * An emitter for workers: `to()`, `except()`, `of()`, `volatile`,
  * `compress()`, `socketsJoin`, `socketsLeave`, `disconnectSockets`,
  * `serverSideEmit`. Pass the same kind of client the servers use (standalone
- * or `Cluster`) and the same `prefix`.
+ * or `Cluster`) and the same `prefix`. When the servers recover connection
+ * state through `redisRecoveryStores`, pass `recovery` so that emits are
+ * logged and replayed to clients that missed them.
  *
  * @example
  * ```ts

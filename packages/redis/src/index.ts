@@ -33,7 +33,9 @@
  *
  * 4. Connection state recovery across instances: pass
  *    `redisRecoveryStores(redis)` as `connectionStateRecovery.stores`; a
- *    client may then come back on any instance (see `recovery/`).
+ *    client may then come back on any instance, even after the one it was on
+ *    was killed, and gaps in the feed are read back from the log (see
+ *    `recovery/`). `createEmitter(redis, { recovery: true })` logs workers' emits too.
  *
  * 5. Long-polling without sticky sessions: `createRedisSessionRouter` (see
  *    `forwarding/`) forwards a polling request to the instance owning its session.

@@ -23,10 +23,23 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+/** Other fixtures than the default `cluster-node.ts`, and extra environment for them. */
+export interface ServerProcessOptions {
+  /** Fixture file name in `test/fixtures/`. Default `cluster-node.ts`. */
+  readonly fixture?: string;
+  readonly env?: Record<string, string>;
+}
+
 /** Start a server process on Redis `redisUrl`; resolves once it listens. */
-export async function startServerProcess(name: string, redisUrl: string, heartbeatInterval = 300): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", SCRIPT], {
-    env: { ...process.env, REDIS_URL: redisUrl, NODE_NAME: name, HEARTBEAT_INTERVAL: String(heartbeatInterval) },
+export async function startServerProcess(
+  name: string,
+  redisUrl: string,
+  heartbeatInterval = 300,
+  options: ServerProcessOptions = {},
+): Promise<ServerProcess> {
+  const script = options.fixture === undefined ? SCRIPT : fileURLToPath(new URL(`./fixtures/${options.fixture}`, import.meta.url));
+  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", script], {
+    env: { ...process.env, ...options.env, REDIS_URL: redisUrl, NODE_NAME: name, HEARTBEAT_INTERVAL: String(heartbeatInterval) },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

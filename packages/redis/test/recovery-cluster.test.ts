@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import { io as connect, type Socket as ClientSocket } from "socket.io-client";
 import * as msgpackParser from "socket.io-msgpack-parser";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
+import { createEmitter } from "../src/emitter.js";
 import { redisAdapter } from "../src/redis-adapter.js";
 import { type RedisRecoveryStores, redisRecoveryStores } from "../src/recovery/redis-recovery-stores.js";
 import { describeRedis, type RedisProcess, startRedis } from "./redis-harness.js";
@@ -123,6 +124,32 @@ describeRedis("recovery across three instances on Redis", () => {
       expect(errors).toEqual([]);
     });
   }
+
+  it("an emitter with recovery: a worker's events are logged, carry offsets, and are replayed after a reconnection", async () => {
+    const worker = new Redis(redis.url);
+    clients.push(worker);
+    const emitter = createEmitter(worker, { recovery: { maxDisconnectionDuration: WINDOW } });
+    const socket = client(300);
+    const got: unknown[][] = [];
+    socket.on("job", (...args: unknown[]) => got.push(args));
+    await once(socket, "connect");
+    const id = socket.id;
+    for (let n = 1; n <= 3; n++) emitter.to("feed").emit("job", n);
+    await emitter.flush();
+    await expect.poll(() => got.length, { timeout: 5000 }).toBe(3);
+    expect(got[2]![1]).toMatch(/^\w+\.\d+-\d+$/); // an offset of the stream (socket.io-client shows it)
+    proxy.retarget(servers[1]!.port);
+    proxy.cut();
+    for (let n = 4; n <= 6; n++) emitter.to("feed").emit("job", n); // while the client is away
+    emitter.to("feed").volatile.emit("job", 0); // live only: never logged, so never replayed
+    await emitter.flush();
+    await once(socket, "connect");
+    expect(socket.recovered).toBe(true);
+    expect(socket.id).toBe(id);
+    await expect.poll(() => got.length, { timeout: 5000 }).toBe(6);
+    expect(got.map((args) => args[0])).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await worker.xlen(servers[0]!.stores.log.streamKey("/"))).toBe(6);
+  });
 
   it("past the window: recovered = false", async () => {
     const socket = client(WINDOW + 500);

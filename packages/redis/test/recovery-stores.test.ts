@@ -136,6 +136,36 @@ describeRedis("recovery stores on Redis", () => {
     expect(await a.pttl(wa.key("q", "m1"))).toBeGreaterThan(100_000);
   });
 
+  it("dedup window: bounded by count per session (oldest claims evicted, as in memory) and by age", async () => {
+    const wa = new RedisDedupWindow(a, { maxIds: 3, maxAge: 1000 });
+    const wb = new RedisDedupWindow(b, { maxIds: 3, maxAge: 1000 });
+    for (const mid of ["a", "b", "c", "d"]) {
+      expect((await (mid === "c" ? wb : wa).claim("p", mid)).state).toBe("new");
+      await wa.complete("p", mid, [mid]);
+    }
+    expect(await a.zcard(wa.indexKey("p"))).toBe(3);
+    expect(await a.exists(wa.key("p", "a"))).toBe(0); // evicted with its key, not left to expire
+    expect((await wb.claim("p", "a")).state).toBe("new"); // pushed out by d: runs again…
+    await wb.complete("p", "a", ["a2"]);
+    expect(await wa.claim("p", "b")).toMatchObject({ state: "new" }); // …and pushed out b in turn
+    expect(await wa.claim("p", "d")).toEqual({ state: "done", reply: ["d"] });
+    expect(await wa.claim("p", "a")).toEqual({ state: "done", reply: ["a2"] });
+    // Another session has its own bound.
+    for (const mid of ["x", "y", "z"]) expect((await wa.claim("q", mid)).state).toBe("new");
+    expect(await wa.claim("p", "d")).toEqual({ state: "done", reply: ["d"] });
+    // An id completed after it was evicted stays forgotten (no key without an index entry).
+    expect((await wa.claim("r", "1")).state).toBe("new");
+    for (const mid of ["2", "3", "4"]) await wa.claim("r", mid);
+    await wa.complete("r", "1", ["late"]);
+    expect(await a.exists(wa.key("r", "1"))).toBe(0);
+    // Age: a completed id lives maxAge (Redis-side expiry: no event to await).
+    const short = new RedisDedupWindow(a, { maxAge: 1 });
+    await short.claim("s", "m");
+    await short.complete("s", "m", ["ok"]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await short.claim("s", "m")).state).toBe("new");
+  });
+
   it("dedup window: a pending claim whose instance died expires, and the next try runs", async () => {
     const window = new RedisDedupWindow(a, { pendingTimeout: 1 });
     expect((await window.claim("p", "m")).state).toBe("new");

@@ -30,6 +30,7 @@ import { ServerError } from "./errors.js";
 import { type ChainStep, runChain } from "./middleware-chain.js";
 import { type FanOutScope, localBroadcast, localBroadcastWithAck, selectRecipients } from "./fan-out.js";
 import type { Recovery } from "./recovery/recovery.js";
+import { INSUFFICIENT_STATE } from "./recovery/recovery-options.js";
 import type { RestoredSession } from "./recovery/session-restore.js";
 import type { NamespaceReservedEvents } from "./reserved-events.js";
 import type { Server } from "./server.js";
@@ -303,6 +304,21 @@ export class Namespace<
   /** @internal */
   reportError(error: unknown): void {
     this.server.reportError(error);
+  }
+
+  /**
+   * @internal Recovery: this instance missed logged broadcasts it cannot read
+   * back. Every local socket is disconnected with reason `insufficient state`
+   * (its session is kept, the reason is recoverable) and its connection
+   * closed, so its client reconnects with its last offset and is replayed what
+   * it missed from the log, or gets `recovered = false` and resyncs. Better than
+   * a silent hole in the stream.
+   */
+  dropForRecovery(): void {
+    for (const socket of [...this.sockets.values()]) {
+      socket._onclose(INSUFFICIENT_STATE);
+      socket.client.close("forced server close");
+    }
   }
 
   /** @internal The next ack id: one counter per namespace, wrapping at 2^31−1. */

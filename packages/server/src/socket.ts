@@ -18,6 +18,7 @@ import type { DisconnectReason } from "./disconnect-reason.js";
 import type { EngineConnection, HandshakeRequest } from "./engine/engine-connection.js";
 import { createHandshake, type Handshake } from "./handshake.js";
 import { type ChainStep, runChain } from "./middleware-chain.js";
+import type { INSUFFICIENT_STATE } from "./recovery/recovery-options.js";
 import { dedupWindowOf, runOnce } from "./recovery/retried-event.js";
 import type { SessionRecord } from "./recovery/session-store.js";
 import type { Namespace } from "./namespace.js";
@@ -245,11 +246,14 @@ export class Socket<
     const options = this.nsp.server.options;
     checkRooms({ id: this.id, current: this.nsp.adapter.socketRooms(this.id), sockets: this.nsp.sockets }, rooms, options);
     joinRooms(this, rooms);
+    // Connected sockets only: a pending socket's rooms are saved with its first live save, at connect.
+    if (this._state === "connected") this.nsp.recovery?.touch(this);
   }
 
   /** Leave a room. */
   leave(room: Room): void {
     leaveRoom(this, room);
+    if (this._state === "connected") this.nsp.recovery?.touch(this);
   }
 
   /**
@@ -285,6 +289,8 @@ export class Socket<
     if (missed !== undefined) for (const data of missed) this._send({ type: PacketType.EVENT, nsp: this.nsp.name, data }, NO_FLAGS);
     const data = this.pid === undefined ? { sid: this.id } : { sid: this.id, pid: this.pid };
     this._send({ type: PacketType.CONNECT, nsp: this.nsp.name, data }, NO_FLAGS);
+    // With a durable session store, the session is saved now and while the socket lives (failover after a crash).
+    this.nsp.recovery?.track(this.nsp.name, this);
   }
 
   /** @internal A packet for this namespace arrived. */
@@ -295,8 +301,11 @@ export class Socket<
     else if (packet.type === PacketType.DISCONNECT) this._onclose("client namespace disconnect");
   }
 
-  /** @internal The socket is gone: `disconnecting`, leave rooms, `disconnect`. */
-  _onclose(reason: DisconnectReason, description?: unknown): void {
+  /**
+   * @internal The socket is gone: `disconnecting`, leave rooms, `disconnect`.
+   * Besides {@link DisconnectReason}s, recovery uses `insufficient state` (see `dropForRecovery`).
+   */
+  _onclose(reason: DisconnectReason | typeof INSUFFICIENT_STATE, description?: unknown): void {
     if (this._state !== "connected") return;
     // Argument arrays only for events someone listens to: most sockets close unobserved.
     if (this.hasListeners("disconnecting")) this.dispatch("disconnecting", [reason, description]);

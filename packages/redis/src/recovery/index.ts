@@ -16,6 +16,6 @@ export {
   decodePublished,
   type PublishedEntry,
 } from "./redis-packet-log.js";
-export { type RecoveryFeedHandlers, RedisRecoveryFeed } from "./recovery-feed.js";
+export { feedChannel, type RecoveryFeedHandlers, type RecoveryFeedOptions, RedisRecoveryFeed } from "./recovery-feed.js";
 export { type RedisSessionRecord, RedisSessionStore, type RedisSessionStoreOptions } from "./redis-session-store.js";
 export { type RedisRecoveryOptions, type RedisRecoveryStores, redisRecoveryStores } from "./redis-recovery-stores.js";

@@ -101,6 +101,12 @@ end
 return {'ok', redis.call('XRANGE', KEYS[1], '(' .. ARGV[2], '+', 'COUNT', ARGV[3])}
 `);
 
+// KEYS: stream, epoch. Answers {epoch or false, newest stream id or false}.
+const HEAD = new LuaScript(`
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+return {redis.call('GET', KEYS[2]), #last > 0 and last[1][1] or false}
+`);
+
 const STREAM_ID = /^\d{1,20}-\d{1,20}$/;
 
 /**
@@ -161,6 +167,12 @@ export class RedisPacketLog {
       [epoch, this.#maxEntries, Math.ceil(this.#maxAge), stored, channel ?? ""],
     );
     return result as string;
+  }
+
+  /** The newest entry's offset (`<epoch>.<stream id>`) of `nsp`; undefined when the log is empty or gone. */
+  async head(nsp: string): Promise<string | undefined> {
+    const [epoch, id] = (await HEAD.run(this.#redis, [this.streamKey(nsp), this.epochKey(nsp)], [])) as [string | null, string | null];
+    return typeof epoch === "string" && typeof id === "string" ? `${epoch}.${id}` : undefined;
   }
 
   /** Every entry after `offset`, in order; a Redis failure is `unavailable`, never a rejection. */

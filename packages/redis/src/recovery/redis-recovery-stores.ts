@@ -16,6 +16,10 @@ export interface RedisRecoveryOptions {
   readonly maxEntries?: number;
   /** Where feed problems with no caller go (a lost range, an undecodable message). Default `console.error`. */
   readonly onError?: (error: unknown) => void;
+  /** How often an idle namespace is checked for entries lost at the tail, ms (0: off). Default 2000. */
+  readonly checkEvery?: number;
+  /** Most message ids remembered per de-duplication window (oldest evicted first). Default 1000. */
+  readonly maxIds?: number;
 }
 
 /** The stores `connectionStateRecovery.stores` takes, on Redis, plus `close()`. */
@@ -29,8 +33,10 @@ export interface RedisRecoveryStores {
     delivered(nsp: string): string | undefined;
     compare(a: string, b: string): number;
   };
-  /** The feed itself (metrics: `gapsFilled`). */
+  /** The feed itself (metrics: `gapsFilled`, `gapsLost`). */
   readonly recoveryFeed: RedisRecoveryFeed;
+  /** Listen for gaps the feed could not read back (the server disconnects the namespace's sockets so they recover). */
+  onLoss(listener: (nsp: string, reason: string) => void): void;
   /** Close the feed's subscriber connection (the server does it on close). */
   close(): Promise<void>;
 }
@@ -64,21 +70,28 @@ export function redisRecoveryStores(client: RedisClient, options: RedisRecoveryO
   const log = new RedisPacketLog(client, { prefix, maxAge, maxEntries: options.maxEntries });
   const subscriber: Redis = client.duplicate();
   const deliverers = new Map<string, (entry: RedisLogEntry) => void>();
+  const lossListeners: ((nsp: string, reason: string) => void)[] = [];
   const recoveryFeed = new RedisRecoveryFeed(
     log,
     subscriber,
     {
       entry: (nsp, entry) => deliverers.get(nsp)?.(entry),
-      lost: (nsp, reason) => report(new RedisAdapterError("INVALID_MESSAGE", `recovery feed of ${nsp}: entries lost (${reason})`)),
+      lost: (nsp, reason) => {
+        report(new RedisAdapterError("INVALID_MESSAGE", `recovery feed of ${nsp}: entries lost (${reason}); its sockets reconnect to recover`));
+        for (const listener of lossListeners) listener(nsp, reason);
+      },
       error: report,
     },
-    prefix,
+    { prefix, checkEvery: options.checkEvery, retryFor: maxAge },
   );
   return {
     log,
     sessions: new RedisSessionStore(client, { prefix }),
-    dedup: new RedisDedupWindow(client, { prefix, maxAge }),
+    dedup: new RedisDedupWindow(client, { prefix, maxAge, maxIds: options.maxIds }),
     recoveryFeed,
+    onLoss(listener) {
+      lossListeners.push(listener);
+    },
     feed: {
       publish: (nsp, entry) => recoveryFeed.publish(nsp, entry),
       async watch(nsp, deliver) {

@@ -19,7 +19,9 @@ export interface RedisSessionStoreOptions {
 /**
  * Disconnected sessions in Redis, so a client may reconnect to any
  * instance: one key per session (`SET … PX ttl`, value in V8 structured-clone
- * form), taken with `GETDEL` so exactly one reconnection gets it.
+ * form), taken with `GETDEL` so exactly one reconnection gets it. It is
+ * `durable`: servers save the sessions of connected sockets here too, so the
+ * clients of an instance that dies without closing them recover elsewhere.
  *
  * @example
  * ```ts
@@ -29,6 +31,8 @@ export interface RedisSessionStoreOptions {
  * ```
  */
 export class RedisSessionStore {
+  /** Sessions outlive every instance: the server also saves those of connected sockets (failover after a crash). */
+  readonly durable = true;
   readonly #redis: RedisClient;
   readonly #prefix: string;
 

@@ -19,6 +19,7 @@ export { isAddressedTo, type LogEntry, type LogEntryInput, type PacketLog, type 
 export {
   type ConnectionStateRecoveryOptions,
   DEFAULT_MAX_DISCONNECTION_DURATION,
+  INSUFFICIENT_STATE,
   isRecoverableReason,
   RECOVERABLE_REASONS,
   type ResolvedRecoveryOptions,

@@ -41,8 +41,17 @@ export function resolveRecoveryOptions(
 }
 
 /**
+ * Cometa's disconnect reason for sockets whose instance missed logged
+ * broadcasts it could not read back (Centrifugo's "insufficient state"): the
+ * connection is closed so the client reconnects and recovers through the log
+ * (or learns `recovered = false` and resyncs).
+ */
+export const INSUFFICIENT_STATE = "insufficient state";
+
+/**
  * Disconnect reasons after which a session is kept for recovery: the
- * connection was lost or cut, not ended on purpose (socket.io's list).
+ * connection was lost or cut, not ended on purpose (socket.io's list, plus
+ * {@link INSUFFICIENT_STATE}).
  */
 export const RECOVERABLE_REASONS: ReadonlySet<string> = new Set([
   "transport error",
@@ -51,6 +60,7 @@ export const RECOVERABLE_REASONS: ReadonlySet<string> = new Set([
   "ping timeout",
   "server shutting down",
   "forced server close",
+  INSUFFICIENT_STATE,
 ]);
 
 /** Whether a socket that disconnected for `reason` may be recovered later. */

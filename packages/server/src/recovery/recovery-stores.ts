@@ -30,6 +30,14 @@ export interface SharedRecoveryStores {
   readonly sessions: SessionStore;
   readonly dedup: DedupWindow;
   readonly feed: BroadcastFeed;
+  /**
+   * Listen for entries the feed missed and could not read back (log trimmed,
+   * data lost, log unreadable): this instance's sockets of `nsp` may lack some.
+   * The server then disconnects them with reason `insufficient state`, so
+   * their clients reconnect and recover through the log, or learn
+   * `recovered = false` and resync, instead of losing silently.
+   */
+  onLoss?(listener: (nsp: string, reason: string) => void): void;
   /** Release connections (called on server close). */
   close?(): Promise<void>;
 }

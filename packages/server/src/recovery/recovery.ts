@@ -3,7 +3,10 @@ import type { BroadcastOptions } from "../cluster/adapter.js";
 import { createSocketId } from "../socket-id.js";
 import type { LogEntry } from "./packet-log.js";
 import type { Clock } from "../clock.js";
-import { type ConnectionStateRecoveryOptions, isRecoverableReason, type ResolvedRecoveryOptions, resolveRecoveryOptions } from "./recovery-options.js";
+import { LiveSessions, type LiveSocket } from "./live-sessions.js";
+import {
+  type ConnectionStateRecoveryOptions,
+  isRecoverableReason, type ResolvedRecoveryOptions, resolveRecoveryOptions } from "./recovery-options.js";
 import { memoryRecoveryStores, type RecoveryStores } from "./recovery-stores.js";
 import { type RestoreResult, restoreSession } from "./session-restore.js";
 
@@ -13,15 +16,16 @@ export interface RecoveryScope {
   localBroadcast(packet: Packet, opts: BroadcastOptions): void;
   /** The adapter's broadcast: local delivery plus the cluster (used when the feed cannot take a packet). */
   readonly adapter: { broadcast(packet: Packet, opts: BroadcastOptions): void };
+  /**
+   * This instance missed logged broadcasts it cannot read back: disconnect
+   * every local socket with reason `insufficient state` and close their
+   * connections, so their clients reconnect and recover through the log.
+   */
+  dropForRecovery(): void;
 }
 
-/** What is saved of a socket that lost its connection. `Socket` implements it. */
-export interface RecoverableSocket {
-  readonly id: string;
-  readonly pid: string | undefined;
-  readonly rooms: ReadonlySet<string>;
-  readonly data: unknown;
-}
+/** What is saved of a socket (connected, or that lost its connection). `Socket` implements it. */
+export type RecoverableSocket = LiveSocket;
 
 const NO_FLAGS = Object.freeze({});
 
@@ -43,13 +47,23 @@ const stamped = new WeakSet<Packet>();
  *   and publishes it atomically; every instance delivers it from the feed.
  */
 export class Recovery {
-  readonly #watched = new Set<string>();
+  /** Namespaces fed from the shared log, by name (the current one, if a child namespace was recreated). */
+  readonly #scopes = new Map<string, RecoveryScope>();
+  /** Sessions of connected sockets, saved while they live (only with a durable session store). */
+  readonly live: LiveSessions | undefined;
 
   constructor(
     readonly options: ResolvedRecoveryOptions,
     readonly stores: RecoveryStores,
     private readonly reportError: (error: unknown) => void,
-  ) {}
+    clock?: Clock,
+  ) {
+    if (stores.sessions.durable === true && clock !== undefined) {
+      this.live = new LiveSessions(stores.sessions, options.maxDisconnectionDuration, clock, reportError);
+    }
+    // A gap the feed could not read back: the namespace's local sockets recover through a reconnection.
+    if (stores.feed !== undefined) stores.onLoss?.((nsp) => this.#scopes.get(nsp)?.dropForRecovery());
+  }
 
   /** A private session id for a new socket (secret to its client). */
   newPid(): string {
@@ -106,27 +120,51 @@ export class Recovery {
   /** Deliver the feed's entries of `scope` to its local sockets (once per namespace). */
   watch(scope: RecoveryScope): void {
     const feed = this.stores.feed;
-    if (feed === undefined || this.#watched.has(scope.name)) return;
-    this.#watched.add(scope.name);
+    if (feed === undefined) return;
+    const known = this.#scopes.has(scope.name);
+    this.#scopes.set(scope.name, scope);
+    if (known) return;
+    const name = scope.name;
     feed
-      .watch(scope.name, (entry: LogEntry) => {
-        const packet: Packet = { type: PacketType.EVENT, nsp: scope.name, data: [...entry.data, entry.offset] };
+      .watch(name, (entry: LogEntry) => {
+        const packet: Packet = { type: PacketType.EVENT, nsp: name, data: [...entry.data, entry.offset] };
         stamped.add(packet);
-        scope.localBroadcast(packet, { rooms: new Set(entry.rooms), except: new Set(entry.except), flags: NO_FLAGS });
+        this.#scopes.get(name)!.localBroadcast(packet, { rooms: new Set(entry.rooms), except: new Set(entry.except), flags: NO_FLAGS });
       })
       .catch((error: unknown) => this.reportError(error));
   }
 
-  /** A socket disconnected: keep its session when the reason allows recovery. */
+  /** A socket was accepted: with a durable store, its session is saved while it lives (a crash then loses nothing). */
+  track(nsp: string, socket: RecoverableSocket): void {
+    this.live?.track(nsp, socket);
+  }
+
+  /** A connected socket joined or left rooms: its live session is saved again (coalesced per tick). */
+  touch(socket: RecoverableSocket): void {
+    this.live?.touch(socket);
+  }
+
+  /**
+   * A socket disconnected: keep its session when the reason allows recovery.
+   * Otherwise, a live session saved earlier is discarded: a client that left
+   * on purpose must not be restored.
+   */
   persist(nsp: string, socket: RecoverableSocket, reason: string): void {
-    if (socket.pid === undefined || !isRecoverableReason(reason)) return;
+    if (socket.pid === undefined) return;
+    const live = this.live;
+    live?.untrack(socket);
+    if (!isRecoverableReason(reason)) {
+      if (live !== undefined) this.stores.sessions.take(socket.pid).catch((error: unknown) => this.reportError(error));
+      return;
+    }
     const rooms = [...socket.rooms].filter((room) => room !== socket.id);
     const session = { pid: socket.pid, sid: socket.id, nsp, rooms, data: socket.data };
     this.stores.sessions.save(session, this.options.maxDisconnectionDuration).catch((error: unknown) => this.reportError(error));
   }
 
-  /** Release the stores' connections (server close). */
+  /** Stop saving live sessions and release the stores' connections (server close). */
   async close(): Promise<void> {
+    this.live?.close();
     await this.stores.close?.();
   }
 
@@ -156,5 +194,5 @@ export function createRecovery(
   const resolved = resolveRecoveryOptions(option);
   if (resolved === undefined) return undefined;
   const stores = (typeof option === "object" ? option.stores : undefined) ?? memoryRecoveryStores(resolved.maxDisconnectionDuration, clock);
-  return new Recovery(resolved, stores, reportError);
+  return new Recovery(resolved, stores, reportError, clock);
 }

@@ -21,6 +21,13 @@ export interface SessionRecord {
 
 /** Where disconnected sessions wait for their client. */
 export interface SessionStore {
+  /**
+   * True when saved sessions outlive this process (Redis): the server then
+   * also saves the sessions of connected sockets (at connect, after joins and
+   * leaves, and periodically), so an instance that dies without closing them
+   * leaves them restorable on another. Absent or false: saved on disconnect only.
+   */
+  readonly durable?: boolean;
   /** Keep `session` for `ttlMs`; a newer save under the same pid replaces it. */
   save(session: SessionRecord, ttlMs: number): Promise<void>;
   /** Read and delete the session (at most one reconnection gets it); undefined when absent or expired. */
