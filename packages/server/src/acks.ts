@@ -121,19 +121,15 @@ export class BroadcastAckEntry implements AckEntry {
   }
 }
 
-/**
- * How many acks a socket awaits: the size of its ack map (`Socket` keeps the
- * entries in `_acks`, a map created on first use and dropped when empty).
- * Read structurally so that `maxPendingAcks` needs nothing more of the socket
- * than the map it already has.
- */
-export function pendingAckCount(socket: object): number {
-  return (socket as { readonly _acks?: ReadonlyMap<number, AckEntry> | undefined })._acks?.size ?? 0;
+/** Something that counts the acks it awaits (`Socket`). */
+export interface AckCounter {
+  /** @internal Acks registered and not yet answered, timed out or dropped. */
+  readonly pendingAcks: number;
 }
 
 /** True when `socket` may register one more ack under `limit` (`maxPendingAcks`; `Infinity`: always). */
-export function admitsAck(socket: object, limit: number): boolean {
-  return limit === Number.POSITIVE_INFINITY || pendingAckCount(socket) < limit;
+export function admitsAck(socket: AckCounter, limit: number): boolean {
+  return limit === Number.POSITIVE_INFINITY || socket.pendingAcks < limit;
 }
 
 /**

@@ -15,5 +15,13 @@ import type { EngineCloseReason } from "@cometa/protocol";
  * - `slow consumer` / `message too big`: Cometa limits (send buffer, `maxPayload`).
  * - `rate limited`: the socket kept sending events past `rateLimit` (the client
  *   gets a namespace DISCONNECT, `io server disconnect`); the connection stays.
+ * - `insufficient state`: connection state recovery found a gap in the shared
+ *   log it could not read back; the connection is closed so the client
+ *   reconnects and replays (or learns `recovered = false`).
  */
-export type DisconnectReason = EngineCloseReason | "client namespace disconnect" | "server namespace disconnect" | "rate limited";
+export type DisconnectReason =
+  | EngineCloseReason
+  | "client namespace disconnect"
+  | "server namespace disconnect"
+  | "rate limited"
+  | "insufficient state";

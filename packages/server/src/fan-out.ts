@@ -1,9 +1,10 @@
 import type { Codec, Frame, Packet } from "@cometa/protocol";
-import { type AckEntry, BroadcastAckEntry } from "./acks.js";
+import { type AckCounter, type AckEntry, admitsAck, BroadcastAckEntry } from "./acks.js";
 import type { Clock } from "./clock.js";
 import type { CodecSlot } from "./codec-slots.js";
 import type { Adapter, BroadcastOptions, Room } from "./cluster/adapter.js";
 import type { EngineConnection, EngineServer } from "./engine/engine-connection.js";
+import { AckLimitError } from "./errors.js";
 import { sendOptionsOf } from "./send-options.js";
 
 /**
@@ -22,7 +23,7 @@ import { sendOptionsOf } from "./send-options.js";
  */
 
 /** What fan-out needs from a socket. `Socket` implements it. */
-export interface Recipient {
+export interface Recipient extends AckCounter {
   readonly id: string;
   readonly client: { readonly codec: Codec | undefined; readonly conn: EngineConnection };
   /** Run `onAnyOutgoing` listeners with `[event, ...args]`. */
@@ -42,6 +43,9 @@ export interface FanOutScope {
   readonly codecSlots: readonly CodecSlot[];
   readonly engine: EngineServer | undefined;
   readonly clock: Clock;
+  /** The server's `maxPendingAcks`: a broadcast with ack skips a socket already waiting on that many. */
+  readonly maxPendingAcks: number;
+  reportError(error: unknown): void;
 }
 
 /** Frames of one packet, encoded lazily, at most once per codec. */
@@ -122,9 +126,16 @@ export function localBroadcastWithAck(
   const entry = new BroadcastAckEntry(onAck, onGone);
   const cache = new FrameCache(packet);
   const data = packet.data as unknown[];
+  const limit = scope.maxPendingAcks;
   let count = 0;
+  let refused = 0;
   for (let i = 0; i < recipients.length; i++) {
     const socket = recipients[i]!;
+    if (!admitsAck(socket, limit)) {
+      // Not sent and not waited for: a client that stopped answering cannot grow the server's ack maps.
+      refused++;
+      continue;
+    }
     if (scope.outgoingListeners > 0) socket.notifyOutgoing(data);
     socket.registerAck(id, entry);
     if (socket.client.conn.send(cache.get(socket.client.codec!), sendOptions)) {
@@ -134,6 +145,7 @@ export function localBroadcastWithAck(
     }
   }
   recipients.length = count;
+  if (refused > 0) scope.reportError(new AckLimitError(limit)); // once per broadcast, not per socket
   const timeout = opts.flags.timeout;
   if (timeout !== undefined && count > 0) {
     scope.clock.setTimeout(() => {

@@ -104,6 +104,11 @@ export class Namespace<
     return this.codecs.list;
   }
 
+  /** @internal The server's `maxPendingAcks` (fan-out reads it for broadcasts with ack). */
+  get maxPendingAcks(): number {
+    return this.server.options.maxPendingAcks;
+  }
+
   /** @internal */
   get clock(): Clock {
     return this.server.clock;

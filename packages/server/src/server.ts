@@ -16,6 +16,7 @@ import type { BroadcastOperator } from "./broadcast-operator.js";
 import { Client } from "./client.js";
 import type { Clock } from "./clock.js";
 import type { Room } from "./cluster/adapter.js";
+import { ClusterAdapter } from "./cluster/cluster-adapter.js";
 import type { RemoteSocket } from "./cluster/remote-socket.js";
 import { ConnectDeadlines } from "./connect-deadlines.js";
 import type { Listener } from "./emitter.js";
@@ -90,6 +91,15 @@ export class Server<
       if (nsp.name !== "/") this.sockets._notify("new_namespace", [nsp]);
     });
     this.sockets = this.of("/");
+    if (this.recovery !== undefined && this.recovery.stores.feed === undefined && this.sockets.adapter instanceof ClusterAdapter) {
+      // Memory stores keep one log per process: offsets from another instance mean nothing here, and its events
+      // could not be replayed. Refuse the combination instead of recovering half of the traffic.
+      void this.sockets.adapter.close();
+      throw new ServerError(
+        "INVALID_ARGUMENT",
+        "connectionStateRecovery with the default memory stores works on one instance only: with a cluster adapter, pass stores: redisRecoveryStores(redis) (from @cometa/redis)",
+      );
+    }
   }
 
   /** @internal */

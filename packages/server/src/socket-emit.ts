@@ -1,5 +1,5 @@
 import { type Packet, PacketType } from "@cometa/protocol";
-import { type AckEntry, type AckOwner, admitsAck, CallbackAck, PromiseAck, refuseAck, TimedCallbackAck } from "./acks.js";
+import { type AckCounter, type AckEntry, type AckOwner, admitsAck, CallbackAck, PromiseAck, refuseAck, TimedCallbackAck } from "./acks.js";
 import { assertEmittable } from "./broadcast-operator.js";
 import type { Clock } from "./clock.js";
 import type { BroadcastFlags } from "./cluster/adapter.js";
@@ -7,7 +7,7 @@ import { AckLimitError } from "./errors.js";
 import type { Recovery, RecoveryScope } from "./recovery/recovery.js";
 
 /** What emitting to one client needs from its socket. `Socket` implements it. */
-export interface EmitHost extends AckOwner {
+export interface EmitHost extends AckOwner, AckCounter {
   readonly id: string;
   readonly nsp: RecoveryScope & {
     nextAckId(): number;

@@ -18,7 +18,6 @@ import type { DisconnectReason } from "./disconnect-reason.js";
 import type { EngineConnection, HandshakeRequest } from "./engine/engine-connection.js";
 import { createHandshake, type Handshake } from "./handshake.js";
 import { type ChainStep, runChain } from "./middleware-chain.js";
-import type { INSUFFICIENT_STATE } from "./recovery/recovery-options.js";
 import { dedupWindowOf, runOnce } from "./recovery/retried-event.js";
 import type { SessionRecord } from "./recovery/session-store.js";
 import type { Namespace } from "./namespace.js";
@@ -303,9 +302,8 @@ export class Socket<
 
   /**
    * @internal The socket is gone: `disconnecting`, leave rooms, `disconnect`.
-   * Besides {@link DisconnectReason}s, recovery uses `insufficient state` (see `dropForRecovery`).
    */
-  _onclose(reason: DisconnectReason | typeof INSUFFICIENT_STATE, description?: unknown): void {
+  _onclose(reason: DisconnectReason, description?: unknown): void {
     if (this._state !== "connected") return;
     // Argument arrays only for events someone listens to: most sockets close unobserved.
     if (this.hasListeners("disconnecting")) this.dispatch("disconnecting", [reason, description]);
@@ -328,6 +326,11 @@ export class Socket<
     if (this._state !== "pending") return;
     this._state = "closed";
     leaveAllRooms(this);
+  }
+
+  /** @internal How many acks this socket awaits (`maxPendingAcks` counts these). */
+  get pendingAcks(): number {
+    return this._acks?.size ?? 0;
   }
 
   /** @internal */

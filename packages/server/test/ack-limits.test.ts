@@ -2,7 +2,6 @@ import * as v8 from "node:v8";
 import * as vm from "node:vm";
 import { PacketType } from "@cometa/protocol";
 import { afterEach, describe, expect, it } from "vitest";
-import { pendingAckCount } from "../src/acks.js";
 import { AckLimitError, ServerError } from "../src/errors.js";
 import type { ServerOptions } from "../src/server-options.js";
 import type { Socket } from "../src/socket.js";
@@ -48,7 +47,7 @@ describe("maxPendingAcks: emits with a callback", () => {
     expect(refusal).toMatchObject({ code: "ACK_LIMIT", limit: 3 });
     expect(ackRequests(client)).toHaveLength(3);
     expect(client.events().map((d) => d[1])).toEqual([0, 1, 2]);
-    expect(pendingAckCount(socket)).toBe(3);
+    expect(socket.pendingAcks).toBe(3);
   });
 
   it("an answered ack frees a slot", async () => {
@@ -76,7 +75,7 @@ describe("maxPendingAcks: emits with a callback", () => {
     expect(codes).toEqual(["ACK_LIMIT"]);
     server.clock.advance(1000);
     expect(codes).toEqual(["ACK_LIMIT", "ACK_TIMEOUT", "ACK_TIMEOUT"]);
-    expect(pendingAckCount(socket)).toBe(0);
+    expect(socket.pendingAcks).toBe(0);
     expect(socket.timeout(1000).emit("q", record)).toBe(true);
   });
 
@@ -90,15 +89,35 @@ describe("maxPendingAcks: emits with a callback", () => {
     await expect(first).resolves.toBe("ok");
   });
 
-  it("a socket's share of broadcasts with ack counts towards its cap (broadcasts themselves are not refused yet)", async () => {
+  it("a socket's share of broadcasts with ack counts towards its cap", async () => {
     const { socket } = await connected({ maxPendingAcks: 2 });
     server.io.timeout(1000).emit("b", () => {});
     server.io.timeout(1000).emit("b", () => {});
-    expect(pendingAckCount(socket)).toBe(2);
+    expect(socket.pendingAcks).toBe(2);
     expect(socket.emit("q", () => {})).toBe(false);
     server.clock.advance(1000); // the broadcasts' timeout frees their entries
-    expect(pendingAckCount(socket)).toBe(0);
+    expect(socket.pendingAcks).toBe(0);
     expect(socket.emit("q", () => {})).toBe(true);
+  });
+
+  it("a broadcast with ack skips a socket at its cap (not sent, not awaited) and reports ACK_LIMIT once", async () => {
+    server = createTestServer({ maxPendingAcks: 1 });
+    const sockets: Socket[] = [];
+    server.io.on("connection", (s) => sockets.push(s));
+    const busy = server.client();
+    const idle = server.client();
+    await busy.connect();
+    await idle.connect();
+    sockets[0]!.emit("q", () => {}); // the first socket is now at its cap
+    let outcome: { err: Error | null; responses: unknown[] } | undefined;
+    server.io.timeout(1000).emit("b", (err: Error | null, responses: unknown[]) => (outcome = { err, responses }));
+    expect(busy.events().filter((d) => d[0] === "b")).toHaveLength(0);
+    expect(idle.events().filter((d) => d[0] === "b")).toHaveLength(1);
+    expect(errors.filter((e) => (e as ServerError).code === "ACK_LIMIT")).toHaveLength(1);
+    // Only the socket that was sent the broadcast is waited for.
+    idle.ack("/", ackRequests(idle).at(-1)!, ["yes"]);
+    await flushMicrotasks();
+    expect(outcome).toEqual({ err: null, responses: ["yes"] });
   });
 
   it("emits without a callback are never capped", async () => {
@@ -149,7 +168,7 @@ describe("maxPendingAcks: emits with a callback", () => {
   it("Infinity turns the cap off", async () => {
     const { socket } = await connected({ maxPendingAcks: Number.POSITIVE_INFINITY });
     for (let i = 0; i < 3000; i++) expect(socket.emit("q", () => {})).toBe(true);
-    expect(pendingAckCount(socket)).toBe(3000);
+    expect(socket.pendingAcks).toBe(3000);
   });
 
   it("refuses impossible values with INVALID_ARGUMENT", () => {
@@ -169,7 +188,7 @@ describe("inbound acks (M15): nothing is kept per ack id the client asks for", (
     });
     for (let id = 0; id < 10_000; id++) client.emit("/", ["ask", id], id);
     expect(refs).toHaveLength(10_000);
-    expect(pendingAckCount(socket)).toBe(0);
+    expect(socket.pendingAcks).toBe(0);
     await flushMicrotasks(); // WeakRef targets stay alive until the current job ends
     collectGarbage();
     expect(refs.filter((r) => r.deref() !== undefined)).toHaveLength(0);

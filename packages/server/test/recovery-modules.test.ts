@@ -1,4 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { createClusterAdapter } from "../src/cluster/cluster-adapter.js";
+import { createMemoryBackplane } from "../src/cluster/memory-backplane.js";
+import { ServerError } from "../src/errors.js";
+import { Server } from "../src/server.js";
 import { MemoryDedupWindow } from "../src/recovery/memory-dedup-window.js";
 import { MemoryPacketLog } from "../src/recovery/memory-packet-log.js";
 import { MemorySessionStore } from "../src/recovery/memory-session-store.js";
@@ -166,5 +170,16 @@ describe("MemoryDedupWindow", () => {
     clock.advance(100_000);
     window.sweep();
     expect(window.sessions).toBe(0);
+  });
+});
+
+describe("recovery with a cluster adapter", () => {
+  it("refuses the per-process memory stores (their offsets mean nothing on another instance)", () => {
+    const create = () => new Server({ adapter: createClusterAdapter(createMemoryBackplane()), connectionStateRecovery: true });
+    expect(create).toThrow(ServerError);
+    expect(create).toThrow(/redisRecoveryStores/);
+    // Without recovery, or on one instance, the same options are fine.
+    expect(() => new Server({ adapter: createClusterAdapter(createMemoryBackplane()) })).not.toThrow();
+    expect(() => new Server({ connectionStateRecovery: true })).not.toThrow();
   });
 });
