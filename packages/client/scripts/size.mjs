@@ -23,11 +23,11 @@ export const BUDGETS = { "@cometa/client": 11 * 1024, "@cometa/client/json": 7 *
 /**
  * What is enforced on every test run, in bytes, min+gzip: the budget of an
  * entry that meets it, else a regression ceiling (the size reached plus ~2 %
- * headroom: 9.50 KB for the json entry when it was set, decision 0007).
+ * headroom: 9.37 KB for the json entry when it was set, decision 0007).
  * Lower a ceiling as its entry shrinks; it becomes the budget once the
  * budget holds.
  */
-export const CEILINGS = { "@cometa/client": BUDGETS["@cometa/client"], "@cometa/client/json": 9.7 * 1024 };
+export const CEILINGS = { "@cometa/client": BUDGETS["@cometa/client"], "@cometa/client/json": 9.55 * 1024 };
 
 /** The reference each entry is compared with (bundled the same way); an entry must stay smaller. */
 export const REFERENCES = {

@@ -28,7 +28,6 @@ import {
   type Frame,
   MAX_ACK_ID,
   PACKET_ACK,
-  PACKET_BINARY_EVENT,
   PACKET_EVENT,
   type Packet,
   type PacketDecoder,
@@ -49,45 +48,34 @@ type Pending = [packet: Packet, slots: Slot[], attachments: Uint8Array[], expect
 export const failure = (code: ProtocolErrorCode): ProtocolError => new ProtocolError(code, code.toLowerCase().replace(/_/g, " "));
 
 /**
+ * The frame's header: a type digit (0–4), or 5/6 with an attachment count and
+ * "-"; then a namespace up to the first comma (or the end); then an ack id of
+ * ASCII digits. The JSON is what follows.
+ */
+const HEADER = /^(?:([0-4])|([56])(\d+)-)(?:(\/[^,]*),?)?(\d*)/;
+
+/**
  * Parse and check one text frame. Returns the packet with its placeholder
  * slots and declared attachment count, or the reason it is rejected.
  */
 export function readTextPacket(text: string): [Packet, Slot[], number] | ProtocolError {
-  let type = text.charCodeAt(0) - 48;
-  let i = 1;
-  /** The run of ASCII digits at `i` (possibly empty); moves `i` past it. */
-  const digits = (): string => {
-    const start = i;
-    while (text.charCodeAt(i) > 47 && text.charCodeAt(i) < 58) i++;
-    return text.slice(start, i);
-  };
-
-  let attachments = 0;
-  if (type >= PACKET_BINARY_EVENT && type < 7) {
-    const count = digits();
-    attachments = +count;
-    if (!count || text[i++] !== "-" || !(attachments > 0 && attachments <= DEFAULT_MAX_ATTACHMENTS)) return failure("INVALID_ATTACHMENTS");
-    // BINARY_EVENT/BINARY_ACK are EVENT/ACK whose binary arrives in the next frames.
-    type -= 3;
-  } else if (!(type >= 0 && type < 5)) return failure("INVALID_PACKET");
-
-  let nsp = "/";
-  if (text[i] === "/") {
-    // The namespace runs to the first comma, or to the end of the frame.
-    const comma = text.indexOf(",", i);
-    const end = comma < 0 ? text.length : comma;
-    nsp = text.slice(i, end);
-    i = end + 1;
+  const header = HEADER.exec(text);
+  // BINARY_EVENT/BINARY_ACK are EVENT/ACK whose binary arrives in the next frames.
+  const type = header ? +(header[1] ?? +header[2]! - 3) : -1;
+  const attachments = header?.[3] ? +header[3] : 0;
+  if (!header || (header[2] && !(attachments > 0 && attachments <= DEFAULT_MAX_ATTACHMENTS))) {
+    return failure(text[0] === "5" || text[0] === "6" ? "INVALID_ATTACHMENTS" : "INVALID_PACKET");
   }
-  const idDigits = digits();
-  const id = idDigits ? +idDigits : undefined;
+  const nsp = header[4] ?? "/";
+  const id = header[5] ? +header[5] : undefined;
   if (id! > MAX_ACK_ID) return failure("INVALID_ACK_ID");
+  const json = text.slice(header[0].length);
 
   let data: unknown;
-  if (i < text.length) {
+  if (json) {
     try {
       // V8's JSON.parse is iterative: deep nesting cannot overflow the stack here; the walk below bounds it.
-      data = JSON.parse(text.slice(i));
+      data = JSON.parse(json);
     } catch {
       return failure("DECODE_MALFORMED");
     }
@@ -100,33 +88,36 @@ export function readTextPacket(text: string): [Packet, Slot[], number] | Protoco
     return failure("INVALID_PACKET");
   }
 
-  // One walk: the value limits, and the placeholders of a binary packet.
+  // One walk: the value limits, and the placeholders of a binary packet. Depth first, last key first, as the
+  // protocol's `guardValue` walks, so a frame with several faults gets the same verdict.
   const slots: Slot[] = [];
   let badPlaceholder: ProtocolError | undefined;
-  // One stack of (depth, value) pairs, flat: no per-node allocation.
-  const stack: unknown[] = [data, 0];
   let nodes = 0;
-  while (stack.length > 0) {
-    const depth = stack.pop() as number;
-    const value = stack.pop() as Record<string, unknown>;
+  const walk = (value: Record<string, unknown>, depth: number): ProtocolError | undefined => {
     if (++nodes > maxNodes) return failure("DECODE_BUDGET_EXCEEDED");
-    if (value === null || typeof value !== "object") continue;
+    if (value === null || typeof value !== "object") return;
     if (depth >= maxDepth) return failure("DECODE_DEPTH_EXCEEDED");
     // JSON.parse creates an own "__proto__" property, a trap for code that copies the value.
     if (Object.hasOwn(value, "__proto__")) return failure("DECODE_FORBIDDEN_KEY");
     // Object.keys gives array indices too (as strings, which index arrays the same).
-    for (const key of Object.keys(value)) {
+    const keys = Object.keys(value);
+    for (const key of keys) {
       const item = value[key] as Record<string, unknown>;
-      stack.push(item, depth + 1);
-      if (attachments && item !== null && typeof item === "object" && !Array.isArray(item) && Object.hasOwn(item, "_placeholder") && item._placeholder === true) {
+      if (attachments && item?._placeholder === true && Object.hasOwn(item, "_placeholder") && !Array.isArray(item)) {
         const { num } = item;
         if (Object.keys(item).length === 2 && Object.hasOwn(item, "num") && Number.isInteger(num) && (num as number) >= 0 && (num as number) < attachments) {
           slots.push([value, key, num as number]);
         } else badPlaceholder ??= failure("INVALID_ATTACHMENTS");
       }
     }
-  }
-  if (badPlaceholder) return badPlaceholder;
+    // Recursion is bounded by maxDepth.
+    for (let i = keys.length; i--; ) {
+      const error = walk(value[keys[i]!] as Record<string, unknown>, depth + 1);
+      if (error) return error;
+    }
+  };
+  const error = walk(data as Record<string, unknown>, 0) ?? badPlaceholder;
+  if (error) return error;
   // Keys only when present, as the protocol's decoders build them.
   const packet: Packet = { type: type as PacketType, nsp };
   if (data !== undefined) packet.data = data;

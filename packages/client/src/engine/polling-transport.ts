@@ -1,6 +1,7 @@
-import { decodePayload, type EnginePacket, encodePayload, ProtocolError } from "@cometa/protocol";
+import type { EnginePacket } from "@cometa/protocol";
 import { ClientError } from "../errors.js";
 import type { EngineCloseDetail } from "./engine-contract.js";
+import { readPayload, writePayload } from "./frames.js";
 import { httpFailure } from "./http-failure.js";
 import { type FetchLike, globals } from "./platform.js";
 import type { Transport, TransportFactory } from "./transport.js";
@@ -74,8 +75,8 @@ export const createPollingTransport: TransportFactory = ({ options, clock, url }
     const body = await request();
     polling = false;
     if (body === undefined) return;
-    const packets = decodePayload(body);
-    if (packets instanceof ProtocolError) return fail("parse error", { error: packets });
+    const packets = readPayload(body);
+    if (!Array.isArray(packets)) return fail("parse error", { error: packets });
     for (const packet of packets) {
       // The engine may close us (close packet, ping timeout) or pause us while handling a packet.
       if (closed) return;
@@ -87,7 +88,7 @@ export const createPollingTransport: TransportFactory = ({ options, clock, url }
   };
 
   const post = (packets: readonly EnginePacket[]): Promise<void> =>
-    (posting = request(encodePayload(packets)).then((sent) => {
+    (posting = request(writePayload(packets)).then((sent) => {
       posting = undefined;
       if (sent === undefined) return;
       if (paused) settle();
@@ -119,7 +120,7 @@ export const createPollingTransport: TransportFactory = ({ options, clock, url }
       // After any in-flight POST (two POSTs at once are an error), send what was still queued and a close
       // packet, so the server processes a last DISCONNECT before the close; then drop the parked GET.
       void (posting ?? Promise.resolve())
-        .then(() => request(encodePayload([...farewell, { type: "close" }])))
+        .then(() => request(writePayload([...farewell, { type: "close" }])))
         .finally(() => aborter?.abort());
     },
   };

@@ -1,6 +1,7 @@
-import { decodeFrame, encodeFrame, ProtocolError } from "@cometa/protocol";
+import { ProtocolError } from "@cometa/protocol";
 import { ClientError } from "../errors.js";
 import type { EngineCloseDetail } from "./engine-contract.js";
+import { readFrame, writeFrame } from "./frames.js";
 import { parseCloseHint } from "./http-failure.js";
 import { globals, type WebSocketConstructor, type WebSocketLike } from "./platform.js";
 import type { Transport, TransportFactory, TransportFailure } from "./transport.js";
@@ -54,9 +55,9 @@ export const createWebSocketTransport: TransportFactory = ({ options, url }, han
     socket.binaryType = "arraybuffer";
     socket.onopen = () => handler.onTransportOpen();
     socket.onmessage = ({ data }) => {
-      const packet = decodeFrame(typeof data === "string" ? data : new Uint8Array(data as ArrayBuffer));
-      if (packet instanceof ProtocolError) fail("parse error", { error: packet });
-      else handler.onTransportPacket(packet);
+      const packet = readFrame(typeof data === "string" ? data : new Uint8Array(data as ArrayBuffer));
+      if (packet) handler.onTransportPacket(packet);
+      else fail("parse error", { error: new ProtocolError("INVALID_FRAME", "invalid frame") });
     };
     // Node's undici reports a refused connection with `error` only (no `close`), browsers send both: first wins.
     socket.onerror = () => fail("transport error", wsError("error"));
@@ -73,7 +74,7 @@ export const createWebSocketTransport: TransportFactory = ({ options, url }, han
     },
     write(queue) {
       try {
-        for (const packet of queue.splice(0)) socket!.send(encodeFrame(packet));
+        for (const packet of queue.splice(0)) socket!.send(writeFrame(packet));
       } catch (error) {
         fail("transport error", wsError("send failed", error));
       }
