@@ -145,7 +145,7 @@ export class Engine implements EngineServer, SessionHost {
       return;
     }
     const origin = req.headers.origin;
-    if (!this.policy.isAllowed(origin)) {
+    if (!this.policy.isAllowed(origin, req.headers["sec-fetch-site"])) {
       send(exchange, errorResponse(EngineErrorCode.FORBIDDEN, []));
       return;
     }
@@ -189,7 +189,7 @@ export class Engine implements EngineServer, SessionHost {
     const invalid = checkRequestLimits(req, this.options.maxHeaderSize);
     if (invalid !== undefined) return refuse(invalid);
     const origin = req.headers.origin;
-    if (!this.policy.isAllowed(origin)) return refuse(errorResponse(EngineErrorCode.FORBIDDEN, []));
+    if (!this.policy.isAllowed(origin, req.headers["sec-fetch-site"])) return refuse(errorResponse(EngineErrorCode.FORBIDDEN, []));
     const cors = this.policy.headersFor(origin);
     const wsError = checkWebSocketHandshake(req.headers);
     if (wsError !== undefined) return refuse(wsError);

@@ -23,10 +23,17 @@ export class OriginPolicy {
     }
   }
 
-  /** May a request with this `Origin` header (undefined when absent) proceed? */
-  isAllowed(origin: string | undefined): boolean {
-    // No Origin: not a browser, or a same-origin GET (browsers omit it there).
-    if (origin === undefined) return true;
+  /**
+   * May a request with this `Origin` header (undefined when absent) proceed?
+   * `fetchSite` is the browser's `Sec-Fetch-Site` header (Fetch Metadata).
+   */
+  isAllowed(origin: string | undefined, fetchSite?: string): boolean {
+    if (origin === undefined) {
+      // No Origin: a non-browser client, a same-origin GET, or a browser's no-cors request from another page (a
+      // no-cors GET carries no Origin). The last one can never read the answer, so it is only good for burning
+      // the victim's per-address session slots: Fetch Metadata tells it apart (RELIABILITY S7).
+      return fetchSite !== "cross-site" && fetchSite !== "same-site";
+    }
     return this.allowed === null || this.allowed.has(origin);
   }
 

@@ -22,6 +22,18 @@ describe("OriginPolicy", () => {
     expect(policy.isAllowed(origin)).toBe(allowed);
   });
 
+  it.each([
+    [undefined, true], // not a browser
+    ["same-origin", true],
+    ["none", true], // typed in the address bar
+    ["cross-site", false], // a no-cors request from another site's page: it cannot read the answer anyway
+    ["same-site", false],
+  ])("without Origin, Sec-Fetch-Site %s → %s", (fetchSite, allowed) => {
+    expect(policy.isAllowed(undefined, fetchSite)).toBe(allowed);
+    // With an Origin the allow-list decides, whatever the fetch metadata says.
+    expect(policy.isAllowed("https://good.example", fetchSite)).toBe(true);
+  });
+
   it("builds CORS headers once per origin, only for cors origins", () => {
     const headers = policy.headersFor("https://good.example");
     expect(headers).toEqual([
