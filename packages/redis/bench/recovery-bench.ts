@@ -5,7 +5,7 @@
  *    interleaved; clients live in a child process);
  * 2. Redis memory per 1000 buffered packets of a typical chat message.
  *
- * Run: `node --import tsx --conditions=source packages/redis/bench/recovery-bench.ts`
+ * Run: `pnpm --filter @cometa/redis bench` (also part of the root `pnpm bench`); knobs CLIENTS, MESSAGES, RUNS.
  * (needs redis-server on PATH; it starts its own on a free port).
  */
 import { fork } from "node:child_process";
