@@ -1,33 +1,8 @@
 import { EventEmitter } from "node:events";
-import type { Clock } from "@cometa/server";
 import { describe, expect, it } from "vitest";
 import { type ConnectionStateChange, MonitoredConnection } from "../src/monitored-connection.js";
-
-/** A manual clock. */
-class FakeClock implements Clock {
-  time = 0;
-  private timers = new Map<number, { at: number; fn: () => void }>();
-  private id = 0;
-  now = () => this.time;
-  setTimeout = (fn: () => void, ms: number) => {
-    this.timers.set(++this.id, { at: this.time + ms, fn });
-    return this.id;
-  };
-  clearTimeout = (handle: unknown) => {
-    this.timers.delete(handle as number);
-  };
-  advance(ms: number) {
-    const end = this.time + ms;
-    for (;;) {
-      const next = [...this.timers.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
-      if (next === undefined) break;
-      this.timers.delete(next[0]);
-      this.time = next[1].at;
-      next[1].fn();
-    }
-    this.time = end;
-  }
-}
+// One fake clock for the repository: the server tests' (the redis package's clock is the server's `Clock`).
+import { FakeClock } from "../../server/test/fake-clock.js";
 
 /** An ioredis look-alike whose PINGs answer only when told to. */
 class FakeClient extends EventEmitter {

@@ -2,11 +2,11 @@ import { createServer } from "@cometa/server";
 import { Redis } from "ioredis";
 import { io as connect, type Socket as ClientSocket } from "socket.io-client";
 import * as msgpackParser from "socket.io-msgpack-parser";
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
+import { afterEach, beforeEach, expect, it } from "vitest";
 import { createEmitter } from "../src/emitter.js";
 import { redisAdapter } from "../src/redis-adapter.js";
 import { type RedisRecoveryStores, redisRecoveryStores } from "../src/recovery/redis-recovery-stores.js";
-import { describeRedis, type RedisProcess, startRedis } from "./redis-harness.js";
+import { describeRedis, useRedis } from "./redis-harness.js";
 import { TcpProxy } from "./tcp-proxy.js";
 
 /**
@@ -22,7 +22,7 @@ const WINDOW = 1500;
 type AnyServer = any;
 
 describeRedis("recovery across three instances on Redis", () => {
-  let redis: RedisProcess;
+  const redis = useRedis();
   let clients: Redis[] = [];
   let servers: { io: AnyServer; port: number; stores: RedisRecoveryStores; closed: boolean }[] = [];
   let sockets: ClientSocket[] = [];
@@ -30,19 +30,10 @@ describeRedis("recovery across three instances on Redis", () => {
   let timer: ReturnType<typeof setInterval> | undefined;
   const errors: unknown[] = [];
 
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
   beforeEach(async () => {
-    const admin = new Redis(redis.url);
-    await admin.flushall();
-    admin.disconnect();
     errors.length = 0;
     for (let i = 0; i < 3; i++) {
-      const client = new Redis(redis.url);
+      const client = new Redis(redis().url);
       clients.push(client);
       const stores = redisRecoveryStores(client, { maxDisconnectionDuration: WINDOW, onError: (e) => errors.push(e) });
       const io = createServer({
@@ -126,7 +117,7 @@ describeRedis("recovery across three instances on Redis", () => {
   }
 
   it("an emitter with recovery: a worker's events are logged, carry offsets, and are replayed after a reconnection", async () => {
-    const worker = new Redis(redis.url);
+    const worker = new Redis(redis().url);
     clients.push(worker);
     const emitter = createEmitter(worker, { recovery: { maxDisconnectionDuration: WINDOW } });
     const socket = client(300);

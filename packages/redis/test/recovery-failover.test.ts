@@ -1,8 +1,7 @@
 import { connect, type Socket } from "@cometa/client";
-import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
+import { afterEach, beforeEach, expect, it } from "vitest";
 import { type ServerProcess, startServerProcess } from "./process-cluster.js";
-import { describeRedis, type RedisProcess, startRedis } from "./redis-harness.js";
+import { describeRedis, useRedis } from "./redis-harness.js";
 import { TcpProxy } from "./tcp-proxy.js";
 
 /**
@@ -19,23 +18,14 @@ import { TcpProxy } from "./tcp-proxy.js";
 const WINDOW = 5000;
 
 describeRedis("failover after kill -9, three instance processes on Redis", () => {
-  let redis: RedisProcess;
+  const redis = useRedis();
   let servers: ServerProcess[] = [];
   let proxy: TcpProxy;
   let sockets: Socket[] = [];
 
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
   beforeEach(async () => {
-    const admin = new Redis(redis.url);
-    await admin.flushall();
-    admin.disconnect();
     servers = await Promise.all(
-      ["a", "b", "c"].map((name) => startServerProcess(name, redis.url, 300, { fixture: "recovery-node.ts", env: { WINDOW: String(WINDOW) } })),
+      ["a", "b", "c"].map((name) => startServerProcess(name, redis().url, 300, { fixture: "recovery-node.ts", env: { WINDOW: String(WINDOW) } })),
     );
     proxy = await new TcpProxy(servers[0]!.port).listen();
   }, 30_000);

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { RedisRecoveryFeed } from "../src/recovery/recovery-feed.js";
 import type { RedisLogEntry, RedisPacketLog, RedisReplayResult } from "../src/recovery/redis-packet-log.js";
 import { encodeStored } from "../src/recovery/stored-value.js";
-import { FakeClock } from "./fake-clock.js";
+import { FakeClock } from "../../server/test/fake-clock.js";
 
 /**
  * Gap handling of the recovery feed, without Redis: a scripted log and a

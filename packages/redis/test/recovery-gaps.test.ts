@@ -3,11 +3,11 @@ import { createServer } from "@cometa/server";
 import { Redis } from "ioredis";
 import { io as ioClient } from "socket.io-client";
 import * as msgpackParser from "socket.io-msgpack-parser";
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
+import { afterEach, beforeEach, expect, it } from "vitest";
 import { createEmitter } from "../src/emitter.js";
 import { type RedisAdapterFactory, redisAdapter } from "../src/redis-adapter.js";
 import { type RedisRecoveryStores, redisRecoveryStores } from "../src/recovery/redis-recovery-stores.js";
-import { describeRedis, type RedisProcess, startRedis } from "./redis-harness.js";
+import { describeRedis, useRedis } from "./redis-harness.js";
 
 /**
  * Messages lost between Redis and one instance (RELIABILITY.md §2.2: pub/sub
@@ -21,7 +21,7 @@ import { describeRedis, type RedisProcess, startRedis } from "./redis-harness.js
 type AnyServer = any;
 
 describeRedis("gaps on an instance's feed, two instances on Redis", () => {
-  let redis: RedisProcess;
+  const redis = useRedis();
   let clients: Redis[] = [];
   let servers: { io: AnyServer; port: number; stores: RedisRecoveryStores }[] = [];
   let adapters: RedisAdapterFactory[] = [];
@@ -34,7 +34,7 @@ describeRedis("gaps on an instance's feed, two instances on Redis", () => {
 
   /** A client whose duplicates (the feed's subscriber) lose pub/sub messages while `dropping` is on. */
   function lossyClient(): Redis {
-    const client = new Redis(redis.url);
+    const client = new Redis(redis().url);
     const duplicate = client.duplicate.bind(client);
     client.duplicate = (...args: Parameters<Redis["duplicate"]>) => {
       const subscriber = duplicate(...args);
@@ -51,22 +51,13 @@ describeRedis("gaps on an instance's feed, two instances on Redis", () => {
     return client;
   }
 
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
   beforeEach(async () => {
-    const admin = new Redis(redis.url);
-    await admin.flushall();
-    admin.disconnect();
     dropping = false;
     dropped = 0;
     reasons.length = 0;
     errors.length = 0;
     for (let i = 0; i < 2; i++) {
-      const client = i === 1 ? lossyClient() : new Redis(redis.url);
+      const client = i === 1 ? lossyClient() : new Redis(redis().url);
       clients.push(client);
       const stores = redisRecoveryStores(client, { maxDisconnectionDuration: 5000, checkEvery: 200, onError: (e) => errors.push(e) });
       const adapter = redisAdapter(client);
@@ -148,7 +139,7 @@ describeRedis("gaps on an instance's feed, two instances on Redis", () => {
     try {
       await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
       await adapters[1]!.backplane.subscribed(); // B follows room "feed" on the backplane
-      const emitterClient = new Redis(redis.url);
+      const emitterClient = new Redis(redis().url);
       servers[0]!.io.to("feed").volatile.emit("v", "from A", 1);
       servers[1]!.io.volatile.emit("v", "from B", 2);
       const emitter = createEmitter(emitterClient);
@@ -183,7 +174,7 @@ describeRedis("gaps on an instance's feed, two instances on Redis", () => {
     dropping = true;
     await expect.poll(() => dropped, { timeout: 5000 }).toBeGreaterThan(10);
     clearInterval(timer);
-    const admin = new Redis(redis.url);
+    const admin = new Redis(redis().url);
     await admin.xtrim(servers[0]!.stores.log.streamKey("/"), "MAXLEN", 0); // what the client missed is gone
     admin.disconnect();
     dropping = false;

@@ -25,7 +25,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe } from "vitest";
 
 /** Path of the redis-server binary (override with `REDIS_SERVER`). */
 export const redisServerPath = process.env.REDIS_SERVER ?? findBinary("redis-server");
@@ -259,6 +259,25 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisProce
 }
 
 /** A local Redis Cluster. */
+/**
+ * One `redis-server` for a describe block: started before its tests, stopped after them, and emptied (`FLUSHALL`)
+ * before each test. Call it first in the block so the flush runs before the block's own `beforeEach`.
+ * Returns a getter: the process exists once `beforeAll` has run.
+ */
+export function useRedis(options: RedisOptions = {}): () => RedisProcess {
+  let redis: RedisProcess | undefined;
+  beforeAll(async () => {
+    redis = await startRedis(options);
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+  beforeEach(async () => {
+    await rawCommand(redis!.port, ["FLUSHALL"]);
+  });
+  return () => redis!;
+}
+
 export interface RedisClusterProcess {
   /** The masters, one per shard. */
   readonly nodes: readonly RedisProcess[];
