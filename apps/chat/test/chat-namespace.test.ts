@@ -32,30 +32,34 @@ describe("/chat namespace", () => {
     expect((await presence)[0]).toEqual({ room: "general", name: "Bob", present: true, members: ["Ada Lovelace", "Bob"] });
   });
 
-  it("acks a stored message to its sender and broadcasts it to the room only, once", async () => {
+  it("acks a stored message with its offset and broadcasts it to the room only (sender included), once", async () => {
     let clock = 1_700_000_000_000;
     const app = await chat.start({ now: () => clock });
     const [ada, bob, cat] = await Promise.all([chat.client(app, "Ada"), chat.client(app, "Bob"), chat.client(app, "Cat")]);
     await Promise.all([ada.emitWithAck("join", "general"), bob.emitWithAck("join", "general"), cat.emitWithAck("join", "other")]);
-    const adaGot = collect(ada, "message");
+    const adaGot: [ChatMessage, string | undefined][] = [];
+    ada.on("message", (message) => adaGot.push([message, ada.offset]));
     const catGot = collect(cat, "message");
-    const received = nextEvent(bob, "message");
+    const received = new Promise<[ChatMessage, string | undefined]>((resolve) => bob.once("message", (m) => resolve([m, bob.offset])));
 
     clock += 5;
     const reply = ok(await ada.emitWithAck("message", { id: "draft-0001", room: "general", text: "  hello  " }));
     const stored: ChatMessage = { id: "draft-0001", room: "general", from: "Ada", text: "hello", at: clock };
     expect(reply.message).toEqual(stored);
-    expect((await received)[0]).toEqual(stored);
+    expect(reply.offset).toMatch(/^\w+\.\w+$/);
+    // Everyone in the room gets it with the offset the sender's ack carries (read-your-writes).
+    expect(await received).toEqual([stored, reply.offset]);
 
-    // A retransmission (same sender and id, e.g. the first ack was lost) is acked with the stored copy, not re-sent.
+    // A retransmission (same sender and id, e.g. the first ack was lost) is acked with the stored copy and the same
+    // offset, not re-sent. (Sent without `retries`, so with no message id: the store answers it, not the server's retry window.)
     clock += 5;
     const again = ok(await ada.emitWithAck("message", { id: "draft-0001", room: "general", text: "hello" }));
-    expect(again.message).toEqual(stored);
+    expect(again).toEqual({ ok: true, message: stored, offset: reply.offset });
     const history = ok(await cat.emitWithAck("join", "general")).history;
     expect(history).toEqual([stored]);
     // A round trip on Bob's connection: anything broadcast before it has arrived.
-    await bob.emitWithAck("join", "general");
-    expect(adaGot).toEqual([]);
+    await Promise.all([ada.emitWithAck("join", "general"), bob.emitWithAck("join", "general")]);
+    expect(adaGot).toEqual([[stored, reply.offset]]);
     expect(catGot).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "../src/shared/events.js";
 import { ChatState, type StateChange, TYPING_TTL_MS } from "../src/web/chat-state.js";
+import { compareOffsets } from "../src/web/offset-order.js";
 
 const message = (id: string, at: number, from = "Bob", room = "general"): ChatMessage => ({ id, room, from, text: id, at });
 
@@ -82,5 +83,66 @@ describe("ChatState (the page's model)", () => {
     expect(changes).toEqual(["rooms:random", "timeline:random", "typing:random"]);
     state.removeRoom("general");
     expect(state.active?.name).toBe("random");
+  });
+
+  describe("read-your-writes", () => {
+    const mine = (id: string, at: number): ChatMessage => ({ id, room: "general", from: "Ada", text: id, at });
+    const offsets = (state: ChatState) =>
+      state.rooms.get("general")!.timeline.map((item) => (item.kind === "message" ? `${item.message.text}@${item.offset}:${item.delivery}` : ""));
+
+    it("places our message by the ack's offset, then drops the echo", () => {
+      const { state } = setup();
+      state.sending("general", "mine", "mine");
+      state.received(message("after", 0), "e.3"); // logged after ours, though its time is earlier
+      state.received(message("before", 0), "e.1");
+      expect(texts(state)).toEqual(["before", "after", "mine"]); // ours is not stored yet: last
+      state.stored(mine("mine", 10_000), "e.2");
+      expect(offsets(state)).toEqual(["before@e.1:stored", "mine@e.2:stored", "after@e.3:stored"]);
+      state.received(mine("mine", 10_000), "e.2"); // the echo
+      expect(offsets(state)).toEqual(["before@e.1:stored", "mine@e.2:stored", "after@e.3:stored"]);
+    });
+
+    it("places our message by the echo when it comes first, then takes the ack's tick without moving it again", () => {
+      const { state } = setup();
+      state.received(message("first", 0), "e.1");
+      state.sending("general", "mine", "mine");
+      state.received(message("after", 0), "e.3");
+      state.received(mine("mine", 10_000), "e.2"); // the echo, before the ack
+      expect(offsets(state)).toEqual(["first@e.1:stored", "mine@e.2:stored", "after@e.3:stored"]);
+      state.stored(mine("mine", 10_000), "e.2");
+      state.received(mine("mine", 10_000), "e.2");
+      expect(offsets(state)).toEqual(["first@e.1:stored", "mine@e.2:stored", "after@e.3:stored"]);
+    });
+
+    it("orders others' messages by offset (by time across logs) and matches an echo by the offset its ack gave", () => {
+      const { state } = setup();
+      state.received(message("b", 1), "e.b");
+      state.received(message("a", 50), "e.a"); // earlier in the log, later clock
+      // A message the server could not log carries the position already reached: the same offset is not a duplicate.
+      state.received(message("unlogged", 1), "e.a");
+      expect(texts(state)).toEqual(["a", "unlogged", "b"]);
+      state.received(message("new-log", 0), "f.1"); // another log (a restart): its time decides
+      expect(texts(state)).toEqual(["new-log", "a", "unlogged", "b"]);
+
+      state.sending("general", "mine", "mine");
+      state.stored(mine("mine", 10_000), "e.c");
+      state.received({ ...mine("mine", 10_000), id: "renamed" }, "e.c"); // the echo of that entry: dropped
+      state.received(message("later", 10_000), "e.c"); // its echo came already: the offset is a position now
+      expect(texts(state)).toEqual(["new-log", "a", "unlogged", "b", "mine", "later"]);
+    });
+  });
+});
+
+describe("compareOffsets", () => {
+  it("orders positions of one log (base-36 memory offsets and Redis stream ids) and refuses two logs", () => {
+    expect(compareOffsets("k3f9q2.z", "k3f9q2.10")).toBeLessThan(0); // 35 < 36
+    expect(compareOffsets("k3f9q2.1a", "k3f9q2.19")).toBeGreaterThan(0);
+    expect(compareOffsets("k3f9q2.7", "k3f9q2.7")).toBe(0);
+    expect(compareOffsets("e.1700000000000-9", "e.1700000000000-10")).toBeLessThan(0);
+    expect(compareOffsets("e.1700000000001-0", "e.1700000000000-10")).toBeGreaterThan(0);
+    expect(compareOffsets("k3f9q2.1", "m00000.2")).toBeUndefined();
+    expect(compareOffsets("k3f9q2.1", "k3f9q2.1-0")).toBeUndefined();
+    expect(compareOffsets("", "k3f9q2.1")).toBeUndefined();
+    expect(compareOffsets("no-dot", "no-dot")).toBeUndefined();
   });
 });

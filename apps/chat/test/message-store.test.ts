@@ -8,16 +8,30 @@ describe("MessageStore", () => {
     const first = store.add({ id: "aaaaaaaa", room: "general", text: "one" }, "Ada");
     now = 200;
     const second = store.add({ id: "bbbbbbbb", room: "general", text: "two" }, "Ada");
-    expect(first).toEqual({ fresh: true, message: { id: "aaaaaaaa", room: "general", from: "Ada", text: "one", at: 100 } });
+    expect(first).toEqual({
+      fresh: true,
+      message: { id: "aaaaaaaa", room: "general", from: "Ada", text: "one", at: 100 },
+      offset: undefined,
+    });
     expect(second.message.at).toBe(200);
 
     now = 300;
     const again = store.add({ id: "aaaaaaaa", room: "general", text: "one" }, "Ada");
-    expect(again).toEqual({ fresh: false, message: first.message });
+    expect(again).toEqual({ fresh: false, message: first.message, offset: undefined });
     // The same id from someone else is a different message.
     expect(store.add({ id: "aaaaaaaa", room: "general", text: "mine" }, "Bob").fresh).toBe(true);
     expect(store.history("general").map((m) => m.text)).toEqual(["one", "two", "mine"]);
     expect(store.history("empty")).toEqual([]);
+  });
+
+  it("acks a retransmission with the offset its first copy was broadcast at", () => {
+    const store = new MessageStore(() => 0);
+    const { message } = store.add({ id: "aaaaaaaa", room: "general", text: "one" }, "Ada");
+    store.placed(message, "e.1");
+    expect(store.add({ id: "aaaaaaaa", room: "general", text: "one" }, "Ada")).toEqual({ fresh: false, message, offset: "e.1" });
+    // A message no longer stored is not given an offset.
+    store.placed({ ...message, id: "zzzzzzzz" }, "e.9");
+    expect(store.add({ id: "zzzzzzzz", room: "general", text: "new" }, "Ada").offset).toBeUndefined();
   });
 
   it("keeps at most historySize messages per room and forgets the dropped ones' ids", () => {

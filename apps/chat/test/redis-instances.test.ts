@@ -52,10 +52,17 @@ describe.skipIf(!redisTestsRun)("several chat instances sharing rooms through Re
     bob.emit("typing", "general", true);
     expect((await typing)[0]).toEqual({ room: "general", name: "Bob", typing: true });
 
-    const received = nextEvent(bob, "message");
+    const offsetOf = (socket: ChatTestSocket) =>
+      new Promise<[ChatMessage, string | undefined]>((resolve) => socket.once("message", (m) => resolve([m, socket.offset])));
+    const received = offsetOf(bob);
+    const echo = offsetOf(ada);
     const reply = await ada.emitWithAck("message", { id: "cross-0001", room: "general", text: "across instances" });
     expect(reply.ok).toBe(true);
-    expect((await received)[0]).toEqual((reply as { message: ChatMessage }).message);
+    const { message, offset } = reply as { message: ChatMessage; offset?: string };
+    // Logged in the shared Redis stream: one offset, the same in the ack, on B and in the sender's echo on A.
+    expect(offset).toMatch(/^\w+\.\d+-\d+$/);
+    expect(await received).toEqual([message, offset]);
+    expect(await echo).toEqual([message, offset]);
 
     // A clean stop closes the Redis connections too: the process exits by itself.
     expect(await a.kill("SIGTERM")).toEqual({ code: 0, signal: null });

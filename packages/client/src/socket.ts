@@ -131,6 +131,27 @@ export class Socket<Listen extends EventsMap = DefaultEventsMap, Emit extends Ev
     return this.#state !== "inactive";
   }
 
+  /**
+   * The connection-state-recovery offset of the event being dispatched (read
+   * it inside a listener) and, after it, of the last event dispatched: where
+   * that event sits in the server's log. An event the server did not log
+   * (volatile, `local`) carries the position already reached, which may
+   * repeat an earlier offset; one asking for an ack carries none and leaves
+   * it as it was. Undefined without recovery, and until the first logged event.
+   *
+   * Compare it with the offset a server hands back from
+   * `io.to(room).emitWithOffset(…)` to recognise the echo of your own write
+   * (read-your-writes, docs/guides/delivery-guarantees.md).
+   *
+   * @example
+   * ```ts
+   * socket.on("message", (message) => timeline.place(message, socket.offset));
+   * ```
+   */
+  get offset(): string | undefined {
+    return this.#lastOffset;
+  }
+
   /** Emits queued while disconnected (including `retries` emits not yet acknowledged). */
   get bufferedCount(): number {
     return this.#outbox.size;
@@ -329,11 +350,15 @@ export class Socket<Listen extends EventsMap = DefaultEventsMap, Emit extends Ev
     else if (this.#early.length < this.#limit) this.#early.push([args, offset]); // before CONNECT (recovery replay); overflow is dropped
   }
 
-  /** Dispatch an incoming event `[name, ...args]`, then note its recovery offset (only once it was handed over). */
+  /** Note an incoming event's recovery offset, then dispatch it `[name, ...args]` (only once it is handed over). */
   #dispatch(args: unknown[], offset: string | undefined): void {
-    this.dispatchEvent(args);
-    // An empty offset means "none yet" (a Cometa server with a shared log that has logged nothing so far).
+    // Set just before the listeners run, so they can read `socket.offset`. Safe: dispatching is synchronous and
+    // nothing else is dispatched meanwhile; the event counts as delivered from here on (a listener that throws
+    // does not make it undelivered, and replaying it would repeat it to the listeners that did run). Events still
+    // waiting in #early have not moved it. An empty offset means "none yet" (a Cometa server with a shared log
+    // that has logged nothing so far).
     if (offset) this.#lastOffset = offset;
+    this.dispatchEvent(args);
   }
 
   #setState(next: SocketState, reason: SocketStateReason): void {

@@ -1,8 +1,16 @@
-import type { AdapterFactory } from "@cometa/server";
+import type { AdapterFactory, RecoveryStores } from "@cometa/server";
+import { RECOVERY_WINDOW_MS } from "./chat-config.js";
 
 /** A rooms adapter chosen from the environment, with what to close at shutdown. */
 export interface ChatAdapter {
   readonly factory: AdapterFactory;
+  /**
+   * Connection state recovery shared through the same Redis (log, sessions,
+   * retry window): a page may come back on any instance. Memory stores would
+   * be refused next to a cluster adapter (each instance's offsets would belong
+   * to its own log).
+   */
+  readonly recoveryStores: RecoveryStores;
   /** Where the rooms are shared (for the start-up line), without credentials. */
   readonly description: string;
   /** Release what the server's `close()` does not (our template client). */
@@ -15,12 +23,14 @@ export interface ChatAdapter {
  * start touches neither ioredis nor `@cometa/redis`.
  *
  * Several instances (each on its own `PORT`) with the same `REDIS_URL` share
- * rooms, presence and broadcasts; each keeps its own message history.
+ * rooms, presence, broadcasts and connection state recovery (messages are
+ * logged in a Redis stream, so every instance delivers them in one order
+ * with one offset); each keeps its own message history.
  *
  * @example
  * ```ts
  * const adapter = await createAdapter(process.env.REDIS_URL);
- * const io = createServer(adapter ? { adapter: adapter.factory } : {});
+ * const io = createServer(adapter ? { adapter: adapter.factory, connectionStateRecovery: { stores: adapter.recoveryStores } } : {});
  * ```
  */
 export async function createAdapter(
@@ -28,11 +38,13 @@ export async function createAdapter(
   log: (line: string) => void = console.log,
 ): Promise<ChatAdapter | undefined> {
   if (redisUrl === undefined) return undefined;
-  const [{ Redis }, { redisAdapter }] = await Promise.all([import("ioredis"), import("@cometa/redis")]);
-  // A template only: the adapter opens its own publishing and subscribing connections from it (and closes them
-  // with the server), so this one never needs to connect.
+  const [{ Redis }, { redisAdapter, redisRecoveryStores }] = await Promise.all([import("ioredis"), import("@cometa/redis")]);
+  // The adapter opens its own publishing and subscribing connections from this one (and closes them with the
+  // server); the recovery stores send their commands on it (it connects on the first one) and subscribe to their
+  // feed on a duplicate, which the server closes too.
   const template = new Redis(redisUrl, { lazyConnect: true });
   const factory = redisAdapter(template);
+  const recoveryStores = redisRecoveryStores(template, { maxDisconnectionDuration: RECOVERY_WINDOW_MS });
   const description = redact(redisUrl);
   // Redis down at start or later: local clients keep chatting; say so, and say when it is back.
   factory.backplane.on("status", (status) => {
@@ -41,6 +53,7 @@ export async function createAdapter(
   });
   return {
     factory,
+    recoveryStores,
     description,
     close: async () => template.disconnect(),
   };

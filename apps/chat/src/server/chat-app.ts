@@ -1,7 +1,8 @@
 import { CometaError } from "@cometa/protocol";
-import { type AdapterFactory, createServer } from "@cometa/server";
+import { type AdapterFactory, createServer, type RecoveryStores } from "@cometa/server";
 import type { us_listen_socket } from "uWebSockets.js";
 import type { ChatSocketData, ClientToServer, InterServer, ServerToClient } from "../shared/events.js";
+import { RECOVERY_WINDOW_MS } from "./chat-config.js";
 import { mountChat } from "./chat-namespace.js";
 import type { ChatServer } from "./chat-types.js";
 import { loadUws } from "./load-uws.js";
@@ -18,6 +19,12 @@ export interface ChatAppOptions {
   readonly publicDir: string;
   /** Rooms adapter, e.g. Redis to share rooms between instances. Default: in memory. */
   readonly adapter?: AdapterFactory;
+  /**
+   * Where connection state recovery keeps its log and sessions. Default: this
+   * process's memory, which works on one instance only: with a cluster
+   * `adapter`, pass shared stores (`redisRecoveryStores`), or the server refuses to start.
+   */
+  readonly recoveryStores?: RecoveryStores;
   /** Clock for message times and rate limits (tests). */
   readonly now?: () => number;
 }
@@ -55,6 +62,12 @@ export async function startChatApp(options: ChatAppOptions): Promise<ChatApp> {
   const io: ChatServer = createServer<ClientToServer, ServerToClient, InterServer, ChatSocketData>({
     codec: "auto",
     onError: reportError,
+    // Recovery: a page back within the window gets every message it missed, in order, before `connect`, and each
+    // message carries its offset in the room's log (read-your-writes: the sender's ack carries it too).
+    connectionStateRecovery: {
+      maxDisconnectionDuration: RECOVERY_WINDOW_MS,
+      ...(options.recoveryStores ? { stores: options.recoveryStores } : {}),
+    },
     ...(options.adapter ? { adapter: options.adapter } : {}),
   });
   mountChat(io, options.now ? { now: options.now } : {});

@@ -20,6 +20,13 @@ export class ChatConfigError extends CometaError<"INVALID_CONFIG"> {
 export const DEFAULT_PORT = 3000;
 
 /**
+ * How long a page that lost its connection can come back and get what it
+ * missed through connection state recovery (Socket.IO's default). Past it the
+ * page resyncs by joining its rooms again (history in the join ack).
+ */
+export const RECOVERY_WINDOW_MS = 120_000;
+
+/**
  * Read `PORT` (default 3000), `HOST` and `REDIS_URL`.
  *
  * @throws ChatConfigError `INVALID_CONFIG` for a port that is not an integer in 0…65535 or a URL that is not redis(s)://.

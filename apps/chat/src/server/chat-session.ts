@@ -9,6 +9,8 @@ const MESSAGE_RATE = { burst: 20, perSecond: 5 } as const;
 
 /**
  * One visitor's socket in `/chat`: its rooms, messages and typing notices.
+ * Messages go to the whole room with their log offset (read-your-writes),
+ * typing notices stay volatile.
  *
  * Every handler checks what arrives, because any Socket.IO client can send
  * anything: a bad value gets a failed ack reply with a code (or is ignored
@@ -31,7 +33,7 @@ export class ChatSession {
     const { socket } = this;
     socket.on("join", (room, ack) => void this.onJoin(room, ack));
     socket.on("leave", (room) => this.onLeave(room));
-    socket.on("message", (draft, ack) => this.onMessage(draft, ack));
+    socket.on("message", (draft, ack) => void this.onMessage(draft, ack));
     socket.on("typing", (room, typing) => this.onTyping(room, typing));
     // Rooms are still readable in `disconnecting`; in `disconnect` the socket is out of them.
     socket.on("disconnecting", () => {
@@ -40,6 +42,9 @@ export class ChatSession {
         for (const room of rooms) void this.announce(room, false);
       });
     });
+    // A recovered socket is back in its rooms (and its room mates got what it missed): tell them it is back,
+    // since they were told it left.
+    if (socket.recovered) for (const room of socket.rooms) if (room !== socket.id) void this.announce(room, true);
     const asked = (socket.handshake.auth as { rooms?: unknown }).rooms;
     if (Array.isArray(asked)) {
       for (const value of asked.slice(0, MAX_ROOMS_PER_USER)) {
@@ -70,23 +75,30 @@ export class ChatSession {
     void this.announce(room.value, false);
   }
 
-  private onMessage(value: unknown, ack: unknown): void {
+  private async onMessage(value: unknown, ack: unknown): Promise<void> {
     // A message without an ack callback cannot be confirmed: the page always asks for one.
     if (typeof ack !== "function") return;
-    (ack as (reply: SendReply) => void)(this.post(value));
+    (ack as (reply: SendReply) => void)(await this.post(value));
   }
 
-  private post(value: unknown): SendReply {
+  private async post(value: unknown): Promise<SendReply> {
     if (!this.#limit.take()) return fail("RATE_LIMITED", "Slow down a little.");
     const draft = checkDraft(value);
     if (!draft.ok) return draft;
     // Posting to a room makes you a member: after a restart the page's queued messages may arrive before its joins.
     const refused = this.enter(draft.value.room);
     if (refused !== undefined) return refused;
-    const { message, fresh } = this.store.add(draft.value, this.socket.data.name);
-    // `socket.to(room)` is everyone in the room but this socket: the sender renders its own message from the ack.
-    if (fresh) this.socket.to(message.room).emit("message", message);
-    return { ok: true, message };
+    const { message, fresh, offset: known } = this.store.add(draft.value, this.socket.data.name);
+    if (!fresh) return { ok: true, message, offset: known };
+    // Read-your-writes: the whole room gets it, the sender included, and the ack carries the offset that copy
+    // carries. The page places its message by that offset and drops the echo (whichever comes first wins): one
+    // order for everyone, the log's. (With Redis the echo may come before or after the ack.)
+    const offset = await this.nsp
+      .to(message.room)
+      .emitWithOffset("message", message)
+      .catch(() => undefined);
+    if (offset !== undefined) this.store.placed(message, offset);
+    return { ok: true, message, offset };
   }
 
   private onTyping(value: unknown, typing: unknown): void {

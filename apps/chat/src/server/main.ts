@@ -3,7 +3,8 @@
  * runs after building).
  *
  * - `PORT` (default 3000), `HOST` (default: every interface);
- * - `REDIS_URL`: run several instances that share rooms through Redis.
+ * - `REDIS_URL`: run several instances that share rooms and connection state
+ *   recovery through Redis.
  *
  * Exits with status 1 and one readable line on bad settings or a taken port;
  * SIGINT/SIGTERM disconnect everyone cleanly and exit with status 0.
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
     port: config.port,
     publicDir,
     ...(config.host ? { host: config.host } : {}),
-    ...(adapter ? { adapter: adapter.factory } : {}),
+    ...(adapter ? { adapter: adapter.factory, recoveryStores: adapter.recoveryStores } : {}),
   });
   const shown = config.host === undefined || config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const mode = adapter ? `rooms shared through Redis at ${adapter.description}` : "single instance, in-memory rooms";

@@ -9,6 +9,8 @@ interface RoomLog {
   readonly messages: ChatMessage[];
   /** The same messages by `from` + draft id, to recognise a retransmitted draft. */
   readonly byKey: Map<string, ChatMessage>;
+  /** Their offsets in the room's broadcast log, once known (by the same key). */
+  readonly offsets: Map<string, string>;
 }
 
 /** What {@link MessageStore.add} did with a draft. */
@@ -16,6 +18,8 @@ export interface StoredMessage {
   readonly message: ChatMessage;
   /** False when this draft was stored before (a retransmission): do not broadcast it again. */
   readonly fresh: boolean;
+  /** For a retransmission, the offset its first broadcast got (see {@link MessageStore.placed}), if known. */
+  readonly offset: string | undefined;
 }
 
 /**
@@ -32,6 +36,7 @@ export interface StoredMessage {
  * ```ts
  * const store = new MessageStore(() => Date.now());
  * const { message, fresh } = store.add({ id: "k3j2…", room: "general", text: "hi" }, "Ada");
+ * store.placed(message, "k3f9q2.1a"); // its offset, for the ack of a retransmission
  * store.history("general"); // → [message]
  * ```
  */
@@ -52,15 +57,24 @@ export class MessageStore {
     const log = this.#touch(draft.room);
     const key = `${from}\n${draft.id}`;
     const seen = log.byKey.get(key);
-    if (seen !== undefined) return { message: seen, fresh: false };
+    if (seen !== undefined) return { message: seen, fresh: false, offset: log.offsets.get(key) };
     const message: ChatMessage = { id: draft.id, room: draft.room, from, text: draft.text, at: this.now() };
     log.messages.push(message);
     log.byKey.set(key, message);
     if (log.messages.length > this.historySize) {
       const dropped = log.messages.shift()!;
       log.byKey.delete(`${dropped.from}\n${dropped.id}`);
+      log.offsets.delete(`${dropped.from}\n${dropped.id}`);
     }
-    return { message, fresh: true };
+    return { message, fresh: true, offset: undefined };
+  }
+
+  /** Remember where a stored message landed in the room's log, for the ack of a retransmission. */
+  placed(message: ChatMessage, offset: string): void {
+    const log = this.#rooms.get(message.room);
+    const key = `${message.from}\n${message.id}`;
+    // Forgotten meanwhile (room or message evicted): nothing to remember it for.
+    if (log?.byKey.get(key) === message) log.offsets.set(key, offset);
   }
 
   /** The room's recent messages, oldest first (a copy). */
@@ -74,7 +88,7 @@ export class MessageStore {
     if (log !== undefined) {
       this.#rooms.delete(room);
     } else {
-      log = { messages: [], byKey: new Map() };
+      log = { messages: [], byKey: new Map(), offsets: new Map() };
       if (this.#rooms.size >= MAX_ROOMS) this.#rooms.delete(this.#rooms.keys().next().value!);
     }
     this.#rooms.set(room, log);

@@ -48,8 +48,16 @@ export interface MessageDraft {
   readonly text: string;
 }
 
-/** Ack reply of `message`: the stored message (its `at` is the server's), or why not. */
-export type SendReply = { readonly ok: true; readonly message: ChatMessage } | ChatFailure;
+/**
+ * Ack reply of `message`: the stored message (its `at` is the server's) and
+ * its offset in the room's log, or why not.
+ *
+ * The offset is the one the room's `message` broadcast carries (the page
+ * reads it as `socket.offset`): the sender places its message by it and
+ * drops the echo (read-your-writes). Undefined when the server could not log
+ * it, or for a retransmission acked before the first copy was logged.
+ */
+export type SendReply = { readonly ok: true; readonly message: ChatMessage; readonly offset?: string | undefined } | ChatFailure;
 
 /** Ack reply of `join`: the room's recent history and who is in it. */
 export type JoinReply =
@@ -85,7 +93,7 @@ export interface ClientToServer {
   join(room: string, ack: (reply: JoinReply) => void): void;
   /** Leave a room. */
   leave(room: string): void;
-  /** Post a message; the ack says it is stored. */
+  /** Post a message; the ack says it is stored, and where it is in the room's log (the room, sender included, gets it as `message`). */
   message(draft: MessageDraft, ack: (reply: SendReply) => void): void;
   /** Typing started or stopped (sent volatile: a lost one does not matter). */
   typing(room: string, typing: boolean): void;

@@ -1,4 +1,4 @@
-import { ConnectError, connect, type Socket, type TransportName } from "@cometa/client";
+import { type ConnectOptions, ConnectError, connect, type Socket, type TransportName } from "@cometa/client";
 import { CHAT_NAMESPACE, type ChatAuth, type ChatFailure, type ClientToServer, type ServerToClient } from "../shared/events.js";
 import type { ChatState } from "./chat-state.js";
 import { newMessageId } from "./message-id.js";
@@ -17,6 +17,10 @@ export interface ChatClientOptions {
   /** Force one transport (`?transport=polling` on the page); default: WebSocket, then long-polling. */
   readonly transports?: TransportName[];
   readonly onStatus: (status: ConnectionStatus) => void;
+  /** Where `/chat` is. Default: on the page's own origin. */
+  readonly url?: string;
+  /** More connection options (tests: `forceNew`, the reconnection delays). */
+  readonly connectOptions?: ConnectOptions<"msgpack" | "text">;
 }
 
 /**
@@ -25,10 +29,15 @@ export interface ChatClientOptions {
  *
  * Reliability comes from the client: `retries` re-sends a message whose ack
  * did not come back (same id each time, so the server stores it once), and
- * emits made while disconnected wait and leave after reconnection. After each
- * (re)connection the page joins its rooms again to catch up on history; `auth`
- * is a function, so the server also gets the current room list with every
- * CONNECT.
+ * emits made while disconnected wait and leave after reconnection. The server
+ * has connection state recovery: after a short outage the messages missed
+ * arrive before `connect` (`socket.recovered`); otherwise the page joins its
+ * rooms again to catch up on history. `auth` is a function, so the server
+ * also gets the current room list with every CONNECT.
+ *
+ * Read-your-writes: a message goes to the whole room, us included, and its ack
+ * carries the offset of that broadcast. Whichever of the ack and the echo
+ * comes first places our message in the room's order; the other is dropped.
  */
 export class ChatClient {
   readonly socket: Socket<ServerToClient, ClientToServer>;
@@ -40,7 +49,8 @@ export class ChatClient {
     private readonly options: ChatClientOptions,
   ) {
     const auth = (): ChatAuth => ({ name: options.name, rooms: [...state.rooms.keys()] });
-    this.socket = connect<ServerToClient, ClientToServer>(CHAT_NAMESPACE, {
+    this.socket = connect<ServerToClient, ClientToServer>(options.url ?? CHAT_NAMESPACE, {
+      ...options.connectOptions,
       auth: (cb) => cb({ ...auth() }),
       retries: 3,
       ackTimeout: 10_000,
@@ -89,7 +99,7 @@ export class ChatClient {
 
   #transmit(room: string, id: string, text: string): void {
     this.socket.emitWithAck("message", { id, room, text }).then(
-      (reply) => (reply.ok ? this.state.stored(reply.message) : this.state.failed(room, id)),
+      (reply) => (reply.ok ? this.state.stored(reply.message, reply.offset) : this.state.failed(room, id)),
       () => this.state.failed(room, id),
     );
   }
@@ -99,7 +109,9 @@ export class ChatClient {
     socket.on("connect", () => {
       this.#online = true;
       options.onStatus({ kind: "online", transport: this.#transport ?? "websocket" });
-      for (const room of [...state.rooms.keys()]) void this.join(room);
+      // Recovered: what we missed (messages, presence) was replayed before this event; only rooms whose join was
+      // never confirmed need a call. Otherwise a fresh session: join every room again, its history fills the gap.
+      for (const room of [...state.rooms.values()]) if (!socket.recovered || !room.joined) void this.join(room.name);
     });
     socket.on("disconnect", (reason) => {
       this.#online = false;
@@ -116,7 +128,8 @@ export class ChatClient {
       this.#transport = name;
       if (this.#online) options.onStatus({ kind: "online", transport: name });
     });
-    socket.on("message", (message) => state.received(message));
+    // `socket.offset` is this message's place in the room's log (Cometa's client keeps it out of the arguments).
+    socket.on("message", (message) => state.received(message, socket.offset));
     socket.on("presence", (notice) => state.presence(notice));
     socket.on("typing", (notice) => state.typing(notice));
   }

@@ -1,17 +1,35 @@
 import type { ChatMessage, JoinReply, PresenceNotice, TypingNotice } from "../shared/events.js";
+import { compareOffsets } from "./offset-order.js";
 
 /** Where one of our own messages stands: on its way, stored by the server (the tick), or given up. */
 export type Delivery = "sending" | "stored" | "failed";
 
-/** A line of a room's timeline: a message, or a notice such as "Ada joined". */
+/**
+ * A line of a room's timeline: a message, or a notice such as "Ada joined".
+ * A message's `offset` is its place in the room's log on the server, once
+ * known: from the broadcast that brought it (`socket.offset`), or for our own
+ * messages from the ack, whichever came first.
+ */
 export type TimelineItem =
-  | { readonly kind: "message"; readonly message: ChatMessage; readonly mine: boolean; delivery: Delivery }
+  | {
+      readonly kind: "message";
+      message: ChatMessage;
+      readonly mine: boolean;
+      delivery: Delivery;
+      offset: string | undefined;
+    }
   | { readonly kind: "notice"; readonly id: string; readonly text: string; readonly at: number };
+
+type MessageItem = Extract<TimelineItem, { kind: "message" }>;
 
 /** One room as the page sees it. */
 export interface RoomState {
   readonly name: string;
-  /** Sorted by time; our pending messages carry the local time until the server's arrives. */
+  /**
+   * Messages in the room log's order (by offset) where known, else by time;
+   * our messages not yet stored stay last, with the local time until the
+   * server's arrives. Notices stay where they were added.
+   */
   readonly timeline: TimelineItem[];
   /** Members' names (each once, sorted). */
   members: readonly string[];
@@ -38,6 +56,13 @@ let noticeCount = 0;
  */
 export class ChatState {
   readonly rooms = new Map<string, RoomState>();
+  /**
+   * Our messages placed by their ack's offset whose echo has not come yet,
+   * by room + offset. Only these are matched by offset: an ack's offset names
+   * one log entry, whereas an event the server could not log carries the
+   * position already reached, which repeats an earlier message's offset.
+   */
+  readonly #awaitingEcho = new Map<string, MessageItem>();
   #active: string | undefined;
   #listeners: ((change: StateChange, room: string | undefined) => void)[] = [];
 
@@ -69,6 +94,7 @@ export class ChatState {
 
   removeRoom(name: string): void {
     if (!this.rooms.delete(name)) return;
+    for (const key of this.#awaitingEcho.keys()) if (key.startsWith(`${name}\n`)) this.#awaitingEcho.delete(key);
     if (this.#active === name) this.#active = this.rooms.keys().next().value;
     this.#emit("rooms", name);
     this.#emit("timeline", this.#active);
@@ -101,15 +127,20 @@ export class ChatState {
   sending(room: string, id: string, text: string): void {
     const target = this.addRoom(room);
     const message: ChatMessage = { id, room, from: this.me, text, at: this.now() };
-    target.timeline.push({ kind: "message", message, mine: true, delivery: "sending" });
+    target.timeline.push({ kind: "message", message, mine: true, delivery: "sending", offset: undefined });
     this.#emit("timeline", room);
   }
 
-  /** The server stored our message (its ack): the tick. */
-  stored(message: ChatMessage): void {
+  /**
+   * The server stored our message (its ack): the tick, and its place in the
+   * log when the ack has the offset and the echo did not bring it first.
+   */
+  stored(message: ChatMessage, offset?: string): void {
+    const room = this.rooms.get(message.room);
     const item = this.#find(message.room, message.id);
-    if (item === undefined) return;
-    item.delivery = "stored";
+    if (room === undefined || item === undefined) return;
+    if (item.offset === undefined && offset !== undefined) this.#awaitingEcho.set(`${room.name}\n${offset}`, item);
+    this.#settle(room, item, message, offset);
     this.#emit("timeline", message.room);
   }
 
@@ -129,11 +160,27 @@ export class ChatState {
     this.#emit("timeline", room);
   }
 
-  /** Someone's message arrived. */
-  received(message: ChatMessage): void {
+  /**
+   * A message arrived through the room, with its offset in the room's log
+   * (`socket.offset`). The echo of one of ours (same id, or the offset its
+   * ack gave) is not shown twice: it confirms and places ours, unless the ack
+   * did first.
+   */
+  received(message: ChatMessage, offset?: string): void {
     const room = this.rooms.get(message.room);
     if (room === undefined) return;
-    if (!this.#insert(room, message)) return;
+    const known = this.#find(room.name, message.id) ?? (offset === undefined ? undefined : this.#awaitingEcho.get(`${room.name}\n${offset}`));
+    // The echo of one placed by its ack has come: its offset names nothing to wait for any more.
+    if (known?.offset !== undefined) this.#awaitingEcho.delete(`${room.name}\n${known.offset}`);
+    if (known !== undefined) {
+      // Already shown: the echo of ours (or a message first seen in a join's history) only settles it.
+      if (known.offset === undefined && (offset !== undefined || known.delivery !== "stored")) {
+        this.#settle(room, known, message, offset);
+        this.#emit("timeline", room.name);
+      }
+      return;
+    }
+    this.#insert(room, message, offset);
     // Their message is what they were typing.
     room.typing.delete(message.from);
     if (room !== this.active) {
@@ -176,17 +223,34 @@ export class ChatState {
     return [...room.typing.keys()].sort((a, b) => a.localeCompare(b));
   }
 
-  /** Insert by time unless already there (history merges and broadcasts may overlap). */
-  #insert(room: RoomState, message: ChatMessage): boolean {
+  /** Insert in order unless already there (history merges and broadcasts may overlap). */
+  #insert(room: RoomState, message: ChatMessage, offset?: string): boolean {
     if (this.#find(room.name, message.id) !== undefined) return false;
+    const item: MessageItem = { kind: "message", message, mine: message.from === this.me, delivery: "stored", offset };
     const { timeline } = room;
     let index = timeline.length;
-    while (index > 0 && timeline[index - 1]!.kind === "message" && itemTime(timeline[index - 1]!) > message.at) index--;
-    timeline.splice(index, 0, { kind: "message", message, mine: message.from === this.me, delivery: "stored" });
+    while (index > 0 && precedes(item, timeline[index - 1]!)) index--;
+    timeline.splice(index, 0, item);
     return true;
   }
 
-  #find(room: string, id: string): Extract<TimelineItem, { kind: "message" }> | undefined {
+  /** A message is stored (our ack, or its echo): the server's copy, its offset if new, and its place by it. */
+  #settle(room: RoomState, item: MessageItem, message: ChatMessage, offset: string | undefined): void {
+    item.message = message;
+    item.delivery = "stored";
+    if (item.offset !== undefined || offset === undefined) return;
+    item.offset = offset;
+    // Move it to its place: back past what it precedes, else forward past what precedes it.
+    const { timeline } = room;
+    let index = timeline.indexOf(item);
+    timeline.splice(index, 1);
+    const from = index;
+    while (index > 0 && precedes(item, timeline[index - 1]!)) index--;
+    if (index === from) while (index < timeline.length && precedes(timeline[index]!, item)) index++;
+    timeline.splice(index, 0, item);
+  }
+
+  #find(room: string, id: string): MessageItem | undefined {
     const timeline = this.rooms.get(room)?.timeline ?? [];
     for (let i = timeline.length - 1; i >= 0; i--) {
       const item = timeline[i]!;
@@ -200,6 +264,19 @@ export class ChatState {
   }
 }
 
-function itemTime(item: TimelineItem): number {
-  return item.kind === "message" ? item.message.at : item.at;
+/**
+ * Whether message `a` belongs before `b`: by offset when both have one from
+ * the same log; ours not yet stored after everything stored; else by time
+ * (equal times keep arrival order). Notices have no order: nothing moves past one.
+ */
+function precedes(a: TimelineItem, b: TimelineItem): boolean {
+  if (a.kind !== "message" || b.kind !== "message") return false;
+  if (a.offset !== undefined && b.offset !== undefined) {
+    const order = compareOffsets(a.offset, b.offset);
+    if (order !== undefined) return order < 0;
+  }
+  const pendingA = a.delivery !== "stored";
+  const pendingB = b.delivery !== "stored";
+  if (pendingA !== pendingB) return pendingB;
+  return a.message.at < b.message.at;
 }
