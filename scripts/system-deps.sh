@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system programs the test suite drives as real peers: redis-server (cluster tests),
 # nginx (proxy that blocks or forwards WebSocket upgrades), chromium (browser client tests) and nftables
-# (network faults between namespaces in packages/testing/test/faults).
+# and iproute2 (`ip netns`, `tc` for the network faults between namespaces in packages/testing/test/faults).
 # Only what is missing is installed, from Debian's packages. Tests never skip when one is absent:
 # they fail loudly, so this script is the one place that makes a fresh machine ready.
 set -euo pipefail
@@ -11,9 +11,10 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } || need+=(nginx-light)
 { command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; } || need+=(chromium)
 { command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ]; } || need+=(nftables)
+{ command -v tc >/dev/null 2>&1 || [ -x /usr/sbin/tc ]; } || need+=(iproute2)
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "system-deps: redis-server, nginx, chromium and nftables are present"
+  echo "system-deps: redis-server, nginx, chromium, nftables and iproute2 are present"
   exit 0
 fi
 

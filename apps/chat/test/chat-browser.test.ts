@@ -2,7 +2,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt, type ChatProcess, freePort, startChatProcess } from "./chat-process.js";
 import { ChatPageDriver } from "./chat-page-driver.js";
-import { browserTestsRun, launchChromium } from "./chromium.js";
+import { browserTestsRun, launchChromium } from "../../../packages/testing/src/peers/chromium.js";
 
 // Without Chromium the suite is skipped locally, but fails under CI=true (launchChromium throws).
 describe.skipIf(!browserTestsRun)("the chat in Chromium", () => {

@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, startChatProcess } from "./chat-process.js";
 import { ChatPageDriver } from "./chat-page-driver.js";
-import { launchChromium } from "./chromium.js";
+import { launchChromium } from "../../../packages/testing/src/peers/chromium.js";
 
 const target = join(dirname(fileURLToPath(import.meta.url)), "../../../docs/images/chat.png");
 

@@ -14,6 +14,12 @@
  *
  * `pnpm --filter @cometa/testing fuzz` runs it for 10 minutes
  * (`FUZZ_BUDGET_MS`, `FUZZ_SEED` and `FUZZ_CONCURRENCY` override).
+ *
+ * The real peers every test suite drives live in `src/peers/`, once: nginx
+ * (`startNginx`: one upstream or plain round-robin, upgrades forwarded or
+ * not), headless Chromium (`launchChromium`) and servers in child processes
+ * (`ChildServer`: kill, SIGTERM, freeze, restart on the same port). Other
+ * packages' tests import them by relative path (`../../../testing/src/peers/…`).
  */
 
 export { Canary } from "./fuzz/canary.js";
@@ -32,3 +38,6 @@ export { HANDSHAKE_QUERIES, type PollingSeed, pollingSeeds, rawHttpSeeds, type S
 export { FuzzServerProcess, type ExitInfo } from "./fuzz/server-process.js";
 export type { ProbeReply, ServerCommand, ServerConfig } from "./fuzz/server-protocol.js";
 export { closePayload, encodeClientFrames, Opcode, ServerFrameReader, type WsMessage } from "./fuzz/ws-frames.js";
+export { ChildServer, type ChildExit, type ChildServerOptions } from "./peers/child-server.js";
+export { browserTestsRun, CHROMIUM_FLAGS, CHROMIUM_PATH, type ChromiumAvailability, chromiumAvailability, launchChromium } from "./peers/chromium.js";
+export { type AccessRecord, hasNginx, NGINX_PATH, type NginxOptions, type NginxProxy, startNginx } from "./peers/nginx.js";

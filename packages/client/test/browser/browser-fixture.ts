@@ -1,7 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { AgentDriver } from "./agent-driver.js";
-import { CHROMIUM_PATH, chromiumAvailability, launchChromium } from "./chromium.js";
+import { CHROMIUM_PATH, chromiumAvailability, launchChromium } from "../../../testing/src/peers/chromium.js";
 import { bundleForBrowser } from "./client-bundle.js";
 import { type PageServer, startPageServer } from "./page-server.js";
 import { type ReferenceServer, type ReferenceServerOptions, startReferenceServer } from "./reference-server.js";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { TransportName } from "../../src/engine/engine-contract.js";
 import { closeAllProbes, openEngine } from "./engine-probe.js";
-import { hasNginx, type NginxProxy, startNginx } from "./nginx.js";
+import { hasNginx, type NginxProxy, startNginx } from "../../../testing/src/peers/nginx.js";
 import { type OfficialServer, startOfficialServer } from "./official-server.js";
 
 // Skipped on a developer machine without nginx; under CI=true a missing nginx fails the suite (startNginx throws).
@@ -19,7 +19,7 @@ afterEach(async () => {
 /** Starts the official server behind nginx and connects an engine through the proxy, up to the CONNECT ack. */
 async function connectThroughNginx(forwardUpgrade: boolean, transports: TransportName[], upstream?: OfficialServer) {
   server = upstream ?? (await startOfficialServer());
-  proxy = await startNginx({ upstream: server.origin, forwardUpgrade });
+  proxy = await startNginx({ upstreams: [server.origin], forwardUpgrade, httpVersion: forwardUpgrade ? "1.1" : "1.0" });
   const client = openEngine(proxy.origin, { transports });
   await client.opened;
   client.engine.send(["0"]);

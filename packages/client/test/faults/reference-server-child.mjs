@@ -1,7 +1,7 @@
 /**
  * The official socket.io 4.8.4 server (MessagePack parser) in a process of
  * its own, so a test can SIGKILL, SIGSTOP and SIGCONT it. Started by
- * `server-process.ts` with `fork()`; configuration comes in the environment
+ * `server-process.ts` (`ChildServer` of `@cometa/testing`); configuration comes in the environment
  * (PORT, PING_INTERVAL, PING_TIMEOUT), facts go back over IPC:
  *
  *   {type:"listening", port, pid}   once listening

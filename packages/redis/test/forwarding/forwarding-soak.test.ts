@@ -6,7 +6,7 @@ import { connect as cometaConnect } from "../../../client/src/index.js";
 import { redisAvailable, type RedisProcess, requireRedis, startRedis } from "../redis-harness.js";
 import { type ClusterNode, startCluster } from "./forwarding-cluster.js";
 import type { NodeReport } from "./forwarding-node.js";
-import { hasNginx, type RoundRobinProxy, startRoundRobin } from "./nginx-round-robin.js";
+import { hasNginx, type NginxProxy, startNginx } from "../../../testing/src/peers/nginx.js";
 
 /**
  * Issue 5: three Cometa instances behind nginx with plain round-robin and no
@@ -143,14 +143,15 @@ function percentile(sorted: readonly number[], p: number): number {
 describe.runIf(run)("long-polling behind round-robin nginx without sticky sessions (3 instances + Redis)", () => {
   let redis: RedisProcess | undefined;
   let nodes: ClusterNode[] = [];
-  let proxy: RoundRobinProxy | undefined;
+  let proxy: NginxProxy | undefined;
   const clients: SoakClient[] = [];
 
   beforeAll(async () => {
     requireRedis();
     redis = await startRedis();
     nodes = await startCluster(3, { redisUrl: redis.url, pingInterval: 2000, pingTimeout: 3000, tickMs: 100 });
-    proxy = await startRoundRobin(nodes.map((node) => `127.0.0.1:${node.port}`));
+    // Plain round-robin, no stickiness; upgrades not forwarded, so every client stays on long-polling.
+    proxy = await startNginx({ upstreams: nodes.map((node) => `127.0.0.1:${node.port}`), forwardUpgrade: false });
   }, 60_000);
 
   afterAll(async () => {

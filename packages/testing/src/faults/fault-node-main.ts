@@ -7,8 +7,9 @@
  * `clientId` (stable across reconnects) names it in facts, so the parent can
  * see duplicate sessions of one client.
  */
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { createRedisSessionRouter, redisAdapter, redisRecoveryStores } from "@cometa/redis";
 import { createServer } from "@cometa/server";
-import { redisAdapter } from "@cometa/redis";
 import { Redis } from "ioredis";
 import type { CommandReply, FaultNodeCommand, FaultNodeConfig, FaultNodeFact, NodeProbe } from "./fault-node-protocol.js";
 
@@ -37,12 +38,41 @@ const heartbeatInterval = config.heartbeatInterval ?? 500;
 const adapter =
   redis === undefined
     ? undefined
-    : redisAdapter(redis, { heartbeatInterval, heartbeatTimeout: 2 * heartbeatInterval, requestsTimeout: 1000 });
+    : redisAdapter(redis, {
+        heartbeatInterval,
+        heartbeatTimeout: 2 * heartbeatInterval,
+        requestsTimeout: 1000,
+        ...(config.maxPendingPublishes === undefined ? {} : { maxPendingPublishes: config.maxPendingPublishes }),
+      });
 adapter?.backplane.on("status", (status) => send({ type: "backplane", healthy: status.healthy, reason: status.reason }));
 
 let errors = 0;
+const reportError = (error: unknown): void => {
+  errors += 1;
+  const code = (error as { code?: unknown }).code;
+  send({ type: "error", code: typeof code === "string" ? code : "unknown", message: String(error) });
+};
+
+function needsRedis(option: string): Redis {
+  if (redis === undefined || config.sentinel !== undefined) throw new Error(`fault node: ${option} needs redisUrl`);
+  return redis;
+}
+
+const RECOVERY_WINDOW_MS = 30_000;
+const stores = config.recovery === true ? redisRecoveryStores(needsRedis("recovery"), { maxDisconnectionDuration: RECOVERY_WINDOW_MS, onError: reportError }) : undefined;
+const router =
+  config.forwarding === true
+    ? await createRedisSessionRouter({ pub: needsRedis("forwarding").duplicate(), sub: needsRedis("forwarding").duplicate(), onError: reportError })
+    : undefined;
+
+// Event-loop delay (F13: a slow Redis must not block the loop); the maximum is reset by every probe.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+
 const io = createServer({
   adapter,
+  ...(stores === undefined ? {} : { connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, stores } }),
+  ...(router === undefined ? {} : { sessionRouter: router }),
   pingInterval: config.pingInterval,
   pingTimeout: config.pingTimeout,
   // Storms and balancers put every client on 127.0.0.1: the per-address cap would refuse them.
@@ -52,11 +82,7 @@ const io = createServer({
   rateLimit: false,
   ...(config.backpressureHardLimit === undefined ? {} : { backpressureHardLimit: config.backpressureHardLimit }),
   ...(config.maxPayload === undefined ? {} : { maxPayload: config.maxPayload }),
-  onError: (error) => {
-    errors += 1;
-    const code = (error as { code?: unknown }).code;
-    send({ type: "error", code: typeof code === "string" ? code : "unknown", message: String(error) });
-  },
+  onError: reportError,
 });
 
 io.on("connection", (socket) => {
@@ -110,7 +136,11 @@ async function run(command: FaultNodeCommand): Promise<unknown> {
         rssBytes: process.memoryUsage.rss(),
         localSockets: (await io.local.fetchSockets()).length,
         errors,
+        loopDelayMaxMs: loopDelay.max / 1e6,
+        ...(adapter === undefined ? {} : { redis: { ...adapter.backplane.metrics } }),
+        ...(router === undefined ? {} : { forwarding: router.stats }),
       };
+      loopDelay.reset();
       return probe;
     }
     case "close":

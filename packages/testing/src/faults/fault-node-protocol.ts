@@ -26,6 +26,15 @@ export interface FaultNodeConfig {
   readonly backpressureHardLimit?: number;
   /** Engine `maxPayload`. */
   readonly maxPayload?: number;
+  /** The backplane's bound on publishes awaiting Redis (`maxPendingPublishes`; default 4096). */
+  readonly maxPendingPublishes?: number;
+  /** Connection state recovery on Redis (`redisRecoveryStores`: the packet log on Streams); needs `redisUrl`. */
+  readonly recovery?: boolean;
+  /**
+   * Forward long-polling requests to the session's owner through Redis
+   * (`createRedisSessionRouter`), so no sticky sessions are needed; needs `redisUrl`.
+   */
+  readonly forwarding?: boolean;
 }
 
 /** A command from the parent; `id` pairs it with its {@link CommandReply}. */
@@ -60,6 +69,12 @@ export interface NodeProbe {
   readonly localSockets: number;
   /** Errors handed to the server's `onError` so far. */
   readonly errors: number;
+  /** Longest event-loop delay since the previous probe (or start), ms (`monitorEventLoopDelay`, 10 ms resolution). */
+  readonly loopDelayMaxMs: number;
+  /** The Redis backplane's counters (`RedisMetrics`), when the node has one. */
+  readonly redis?: Readonly<Record<string, number>>;
+  /** The session router's counters (`ForwardingStats`), with `forwarding`. */
+  readonly forwarding?: unknown;
 }
 
 /** Something the child reports unasked. */

@@ -1,20 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { type ChildExit, ChildServer } from "../peers/child-server.js";
 import type { CommandReply, FaultNodeCommand, FaultNodeConfig, FaultNodeFact, NodeProbe } from "./fault-node-protocol.js";
-
-/** Every child still alive when the test process exits is killed (a frozen one would never notice). */
-const alive = new Set<ChildProcess>();
-process.once("exit", () => {
-  for (const child of alive) child.kill("SIGKILL");
-});
 
 type CommandBody = FaultNodeCommand extends infer C ? (C extends { id: number } ? Omit<C, "id"> : never) : never;
 
 /** How a node process ended. */
-export interface NodeExit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-}
+export type NodeExit = ChildExit;
 
 /**
  * A Cometa server in a child process (`fault-node-main.ts`, run through tsx
@@ -33,40 +23,57 @@ export class FaultNode {
   readonly live = new Map<string, Set<string>>();
   /** Every fact so far, in order. */
   readonly facts: FaultNodeFact[] = [];
-  /** Set once the current incarnation exited. */
-  exit: NodeExit | undefined;
-  #child: ChildProcess | undefined;
-  #port = 0;
   #nextId = 0;
   readonly #waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   readonly #listeners = new Set<(fact: FaultNodeFact) => void>();
-  #exited: Promise<NodeExit> = Promise.resolve({ code: null, signal: null });
+  readonly #process: ChildServer<FaultNodeFact | CommandReply>;
 
-  private constructor(readonly config: FaultNodeConfig) {}
+  private constructor(readonly config: FaultNodeConfig) {
+    const script = new URL(import.meta.url.endsWith(".ts") ? "./fault-node-main.ts" : "./fault-node-main.js", import.meta.url);
+    this.#process = new ChildServer<FaultNodeFact | CommandReply>({
+      name: config.name,
+      script,
+      netns: config.netns,
+      // A restarted node comes back on its old port.
+      env: (port) => ({ COMETA_FAULT_NODE: JSON.stringify(port === 0 ? config : { ...config, port }) }),
+    });
+    this.#process.onMessage((message) => this.onMessage(message));
+    this.#process.onExit(() => {
+      // Nobody is left to report the disconnects of a dead process.
+      this.live.clear();
+      for (const entry of this.#waiting.values()) entry.reject(new Error(`${config.name} exited`));
+      this.#waiting.clear();
+    });
+  }
 
   /** Spawn a node and resolve once it listens (rejects if it dies first). */
   static async start(config: FaultNodeConfig): Promise<FaultNode> {
     const node = new FaultNode(config);
-    await node.spawn(config);
+    await node.#process.start();
     return node;
   }
 
-  /** Port of the current (or last) incarnation on 127.0.0.1. */
+  /** Port of the current (or last) incarnation. */
   get port(): number {
-    return this.#port;
+    return this.#process.port;
   }
 
   get url(): string {
-    return `http://${this.config.host ?? "127.0.0.1"}:${this.#port}`;
+    return `http://${this.config.host ?? "127.0.0.1"}:${this.port}`;
   }
 
   get pid(): number | undefined {
-    return this.#child?.pid;
+    return this.#process.pid;
+  }
+
+  /** How the current incarnation ended; undefined while it runs. */
+  get exit(): NodeExit | undefined {
+    return this.#process.exit;
   }
 
   /** Whether the current incarnation is running. */
   get running(): boolean {
-    return this.exit === undefined;
+    return this.#process.running;
   }
 
   /** Total live sockets on this node, as reported. */
@@ -82,7 +89,7 @@ export class FaultNode {
     return new Promise<T>((resolve, reject) => {
       const id = this.#nextId++;
       this.#waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.#child?.send({ ...body, id });
+      this.#process.send({ ...body, id });
     });
   }
 
@@ -115,79 +122,38 @@ export class FaultNode {
 
   /** Resolves when the current incarnation exits. */
   exited(): Promise<NodeExit> {
-    return this.#exited;
+    return this.#process.exited();
   }
 
   /** `kill -9`; resolves once gone. */
   async kill(): Promise<NodeExit> {
-    return await this.signal("SIGKILL");
+    await this.#process.kill();
+    return this.exit!;
   }
 
   /** SIGTERM (graceful shutdown); resolves once the process exited by itself. */
-  async terminate(): Promise<NodeExit> {
-    return await this.signal("SIGTERM");
+  terminate(): Promise<NodeExit> {
+    return this.#process.terminate();
   }
 
   /** SIGSTOP / SIGCONT. */
   freeze(): void {
-    this.#child?.kill("SIGSTOP");
+    this.#process.freeze();
   }
 
   thaw(): void {
-    this.#child?.kill("SIGCONT");
+    this.#process.thaw();
   }
 
   /** Start again on the same port after it exited. */
   async restart(): Promise<void> {
-    if (this.running) throw new Error(`${this.config.name} is still running`);
-    await this.spawn({ ...this.config, port: this.#port });
+    await this.#process.start();
   }
 
   /** Kill whatever runs (idempotent; works on a frozen process too). */
   async dispose(): Promise<void> {
-    if (this.running) await this.kill();
+    await this.#process.kill();
     this.#listeners.clear();
-  }
-
-  private async signal(signal: NodeJS.Signals): Promise<NodeExit> {
-    if (!this.running) return this.exit!;
-    this.#child?.kill(signal);
-    return await this.#exited;
-  }
-
-  private async spawn(config: FaultNodeConfig): Promise<void> {
-    const script = new URL(import.meta.url.endsWith(".ts") ? "./fault-node-main.ts" : "./fault-node-main.js", import.meta.url);
-    const fromSource = script.pathname.endsWith(".ts");
-    const argv = [process.execPath, ...(fromSource ? ["--conditions=source", "--import", "tsx"] : []), fileURLToPath(script)];
-    // `ip netns exec` execs the command: the pid, signals and the IPC channel are node's own.
-    const command = config.netns === undefined ? argv : ["ip", "netns", "exec", config.netns, ...argv];
-    const child = spawn(command[0]!, command.slice(1), {
-      cwd: fileURLToPath(new URL("../../", import.meta.url)), // tsx is resolved from the package root
-      env: { ...process.env, COMETA_FAULT_NODE: JSON.stringify(config) },
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    this.#child = child;
-    this.exit = undefined;
-    alive.add(child);
-    this.#exited = new Promise<NodeExit>((resolve) => {
-      child.once("exit", (code, signal) => {
-        alive.delete(child);
-        this.exit = { code, signal };
-        // Nobody is left to report the disconnects of a dead process.
-        this.live.clear();
-        for (const entry of this.#waiting.values()) entry.reject(new Error(`${config.name} exited`));
-        this.#waiting.clear();
-        resolve(this.exit);
-      });
-    });
-    child.on("message", (message: FaultNodeFact | CommandReply) => this.onMessage(message));
-    const listening = await Promise.race([
-      this.waitFor((fact) => fact.type === "listening"),
-      this.#exited.then((exit) => {
-        throw new Error(`${config.name} exited before listening (${exit.code ?? exit.signal})`);
-      }),
-    ]);
-    if (listening.type === "listening") this.#port = listening.port;
   }
 
   private onMessage(message: FaultNodeFact | CommandReply): void {

@@ -1,5 +1,17 @@
 import { execFileSync } from "node:child_process";
 
+/** A degraded link ({@link NetNamespace.degrade}). */
+export interface LinkFault {
+  /** Packets dropped at random, each direction, %. */
+  readonly lossPercent: number;
+  /** Token-bucket rate each direction, kbit/s; none: no shaping. */
+  readonly rateKbit?: number;
+  /** tbf bucket size. Default `16kb`. */
+  readonly burst?: string;
+  /** tbf queue limit as latency, ms. Default 400. */
+  readonly latencyMs?: number;
+}
+
 /** Which traffic a {@link NetNamespace} fault drops. */
 export type Blackhole = "both" | "to-host";
 
@@ -12,7 +24,7 @@ export type Blackhole = "both" | "to-host";
  * nothing on the host changes; `heal()` deletes the table, `destroy()` the
  * namespace (which removes the veth pair too).
  *
- * Needs root, iproute2 and nftables.
+ * Needs root, iproute2 (`ip`, `tc`) and nftables.
  *
  * @example
  * ```ts
@@ -85,12 +97,56 @@ export class NetNamespace {
     execFileSync("ip", ["netns", "exec", this.name, "nft", "-f", "-"], { input: `${rules.join("\n")}\n`, stdio: ["pipe", "ignore", "pipe"] });
   }
 
-  /** Remove every fault rule. */
+  /**
+   * A bad link (F12), both directions: `lossPercent` of the packets dropped
+   * at random (nftables `numgen random`, inside the namespace) and, with
+   * `rateKbit`, a token-bucket shaper on both ends of the veth
+   * (`tc qdisc … tbf rate <rateKbit>kbit burst <burst> latency <latencyMs>ms`).
+   * This kernel has no netem: fixed latency and jitter come from a userspace
+   * proxy (`DelayProxy`).
+   */
+  degrade(link: LinkFault): void {
+    if (link.lossPercent > 0) {
+      const loss = `numgen random mod 100 < ${Math.round(link.lossPercent)} counter drop`;
+      const rules = [
+        "add table inet cometa_chaos",
+        "add chain inet cometa_chaos out { type filter hook output priority 0 ; }",
+        `add rule inet cometa_chaos out ip daddr ${this.hostAddress} ${loss}`,
+        "add chain inet cometa_chaos in { type filter hook input priority 0 ; }",
+        `add rule inet cometa_chaos in ip saddr ${this.hostAddress} ${loss}`,
+      ];
+      execFileSync("ip", ["netns", "exec", this.name, "nft", "-f", "-"], { input: `${rules.join("\n")}\n`, stdio: ["pipe", "ignore", "pipe"] });
+    }
+    if (link.rateKbit !== undefined) {
+      const tbf = ["root", "tbf", "rate", `${link.rateKbit}kbit`, "burst", link.burst ?? "16kb", "latency", `${link.latencyMs ?? 400}ms`];
+      execFileSync("tc", ["-n", this.name, "qdisc", "replace", "dev", `${this.name}n`, ...tbf], { stdio: ["ignore", "ignore", "pipe"] });
+      execFileSync("tc", ["qdisc", "replace", "dev", `${this.name}h`, ...tbf], { stdio: ["ignore", "ignore", "pipe"] });
+    }
+  }
+
+  /** Packets the fault rules dropped so far (rules with a `counter`; 0 when none is in place). */
+  droppedPackets(): number {
+    try {
+      const table = execFileSync("ip", ["netns", "exec", this.name, "nft", "list", "table", "inet", "cometa_chaos"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+      return [...table.matchAll(/counter packets (\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Remove every fault rule and shaper. */
   heal(): void {
     try {
       execFileSync("ip", ["netns", "exec", this.name, "nft", "delete", "table", "inet", "cometa_chaos"], { stdio: "ignore" });
     } catch {
       // no fault in place
+    }
+    for (const args of [["-n", this.name, "qdisc", "del", "dev", `${this.name}n`, "root"], ["qdisc", "del", "dev", `${this.name}h`, "root"]]) {
+      try {
+        execFileSync("tc", args, { stdio: "ignore" });
+      } catch {
+        // no shaper in place
+      }
     }
   }
 

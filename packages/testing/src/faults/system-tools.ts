@@ -18,6 +18,6 @@ export function hasCommand(command: string): boolean {
 export function requireTools(...commands: string[]): void {
   const missing = commands.filter((c) => !hasCommand(c));
   if (missing.length > 0) {
-    throw new Error(`fault suite needs ${missing.join(", ")}: run scripts/system-deps.sh (apt-get install redis-server nftables)`);
+    throw new Error(`fault suite needs ${missing.join(", ")}: run scripts/system-deps.sh (apt-get install redis-server nginx-light nftables iproute2)`);
   }
 }

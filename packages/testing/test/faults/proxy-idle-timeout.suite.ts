@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { withDeadline } from "../../src/faults/fault-deadline.js";
 import { formatFaultLine } from "../../src/faults/fault-line.js";
 import { FaultNode } from "../../src/faults/fault-node.js";
-import { NginxProxy } from "../../src/faults/nginx-proxy.js";
+import { type NginxProxy, startNginx } from "../../src/peers/nginx.js";
 import { SeqPublisher } from "../../src/faults/seq-publisher.js";
 import { sumCounts } from "../../src/faults/seq-tally.js";
 import { StreamClient } from "../../src/faults/stream-client.js";
@@ -42,11 +42,11 @@ export function proxyIdleTimeoutSuite(): void {
     async function behindNginx(pingInterval: number, readTimeoutMs: number): Promise<{ node: FaultNode; proxy: NginxProxy; publisher: SeqPublisher }> {
       const current = await FaultNode.start({ name: "f11", pingInterval, pingTimeout: 1000 });
       node = current;
-      const nginx = await NginxProxy.start({ upstream: current.url, readTimeoutMs });
+      const nginx = await startNginx({ upstreams: [current.url], readTimeoutMs });
       proxy = nginx;
       clients = [
-        ...[0, 1, 2].map((i) => new StreamClient({ url: nginx.url, clientId: `ws${i}`, room: "stream" })),
-        ...[0, 1, 2].map((i) => new StreamClient({ url: nginx.url, clientId: `poll${i}`, room: "stream", transports: ["polling"] })),
+        ...[0, 1, 2].map((i) => new StreamClient({ url: nginx.origin, clientId: `ws${i}`, room: "stream" })),
+        ...[0, 1, 2].map((i) => new StreamClient({ url: nginx.origin, clientId: `poll${i}`, room: "stream", transports: ["polling"] })),
       ];
       await withDeadline(Promise.all(clients.map((c) => c.connected$())), 10_000, "clients connect through nginx");
       const stream = new SeqPublisher((n, stamp) => {

@@ -1,0 +1,13 @@
+/**
+ * The `p`-th percentile (0–100, nearest rank) of `values`; NaN when empty.
+ *
+ * @example
+ * ```ts
+ * percentile([5, 1, 3], 50); // 3
+ * ```
+ */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
