@@ -36,6 +36,12 @@ export { DEFAULT_OFFLINE_BUFFER_SIZE };
 const STATE = Symbol() as unknown as string;
 
 /**
+ * Most replayed events kept before CONNECT: the servers' default `maxReplay` (a longer replay makes the server
+ * answer `recovered = false` anyway). Past it, the socket reports `recovered = false` instead of losing silently.
+ */
+const REPLAY_LIMIT = 10_000;
+
+/**
  * A namespace socket: the object applications talk to. It joins one
  * namespace over its manager's connection, and rejoins after every
  * reconnection until it is disconnected deliberately or by the server.
@@ -73,7 +79,8 @@ export class Socket<Listen extends EventsMap = DefaultEventsMap, Emit extends Ev
   #connectingOn: unknown;
   /** Events received before the CONNECT reply (connection-state recovery replays them first). */
   #early: [args: unknown[], offset: string | undefined][] = [];
-  readonly #limit: number;
+  /** The replay before CONNECT did not fit in `#early`: the session cannot count as recovered. */
+  #earlyOverflow = false;
   readonly #outbox: Outbox;
   readonly #emitter: EmitOperator<Emit>;
 
@@ -83,7 +90,6 @@ export class Socket<Listen extends EventsMap = DefaultEventsMap, Emit extends Ev
     this.io = io;
     this.nsp = nsp;
     this.auth = options.auth;
-    this.#limit = options.offlineBufferSize ?? DEFAULT_OFFLINE_BUFFER_SIZE;
     this.#outbox = createOutbox(
       {
         nsp,
@@ -242,6 +248,10 @@ export class Socket<Listen extends EventsMap = DefaultEventsMap, Emit extends Ev
         // With connection state recovery, the server expects the session id and the last offset seen.
         // (Codecs write no payload for `data: undefined`.)
         const data = this.#pid === undefined ? auth : { pid: this.#pid, offset: this.#lastOffset, ...auth };
+        // A replay is per attempt: what an attempt that never got its CONNECT buffered is sent again from the same
+        // offset, so keeping it would deliver it twice.
+        this.#early = [];
+        this.#earlyOverflow = false;
         this.io.send({ type: PACKET_CONNECT, nsp: this.nsp, data });
       },
       (cause) => {
@@ -294,7 +304,8 @@ export class Socket<Listen extends EventsMap = DefaultEventsMap, Emit extends Ev
       return;
     }
     this.#id = sid;
-    this.recovered = typeof pid === "string" && pid === this.#pid;
+    // A replay larger than the client keeps before CONNECT lost events: say so, and the app resyncs.
+    this.recovered = typeof pid === "string" && pid === this.#pid && !this.#earlyOverflow;
     this.#pid = typeof pid === "string" ? pid : undefined;
     this.#connectingOn = undefined;
     this.#setState("connected", "connect-accepted");
@@ -347,7 +358,8 @@ export class Socket<Listen extends EventsMap = DefaultEventsMap, Emit extends Ev
       });
     }
     if (this.connected) this.#dispatch(args, offset);
-    else if (this.#early.length < this.#limit) this.#early.push([args, offset]); // before CONNECT (recovery replay); overflow is dropped
+    else if (this.#early.length < REPLAY_LIMIT) this.#early.push([args, offset]); // before CONNECT: a recovery replay
+    else this.#earlyOverflow = true;
   }
 
   /** Note an incoming event's recovery offset, then dispatch it `[name, ...args]` (only once it is handed over). */

@@ -4,12 +4,13 @@ import { type ConnectOptions, connect, type Socket } from "../src/index.js";
 
 /**
  * Connection state recovery and exactly-once retried emits, our client
- * against our server on a real port. `maxDisconnectionDuration` is 1.5 s so
- * "past the window" is fast; the disconnection lengths are scaled the same
- * way: 0.3 s stands for 1 s of the 2-minute default and 1 s for 10 s.
+ * against our server on a real port. Disconnections of 1 s and 10 s, as the
+ * issue asks, inside a `maxDisconnectionDuration` of 12 s (the default is 2
+ * minutes; 12 s keeps "past the window" under 13 s). A 10 s gap of a 200/s
+ * stream replays ~2 000 events before CONNECT.
  */
 
-const WINDOW = 1500;
+const WINDOW = 12_000;
 // biome-ignore lint/suspicious/noExplicitAny: tests script the untyped server
 type AnyServer = any;
 
@@ -75,10 +76,10 @@ describe("connection state recovery (our client, our server)", () => {
   }
 
   for (const [label, gap] of [
-    ["1 s (scaled to 0.3 s)", 300],
-    ["10 s (scaled to 1 s)", 1000],
+    ["1 s", 1000],
+    ["10 s", 10_000],
   ] as const) {
-    it(`after a ${label} disconnection: same id, rooms and data; lost 0, duplicated 0, reordered 0; no offsets in listeners`, async () => {
+    it(`after a ${label} disconnection: same id, rooms and data; lost 0, duplicated 0, reordered 0; no offsets in listeners`, { timeout: 30_000 }, async () => {
       const server = await streaming();
       const socket = client(server.url, gap);
       const got: number[] = [];
@@ -111,7 +112,7 @@ describe("connection state recovery (our client, our server)", () => {
     });
   }
 
-  it("past maxDisconnectionDuration: recovered = false, a new id, the app resyncs", async () => {
+  it("past maxDisconnectionDuration: recovered = false, a new id, the app resyncs", { timeout: 30_000 }, async () => {
     const server = await streaming();
     const socket = client(server.url, WINDOW + 500);
     await next(socket, "connect");

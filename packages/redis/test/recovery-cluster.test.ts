@@ -13,11 +13,12 @@ import { TcpProxy } from "./tcp-proxy.js";
  * Connection state recovery across three instances on one Redis: the log
  * is a Redis stream with a feed, sessions and de-duplication live in Redis.
  * Clients are the official socket.io-client (recovery built in) behind a TCP
- * proxy that stands for the load balancer. `maxDisconnectionDuration` is
- * 1.5 s; 0.3 s and 1 s disconnections stand for 1 s and 10 s (scaled).
+ * proxy that stands for the load balancer. Disconnections of 1 s and 10 s
+ * (the issue's figures) inside a 12 s `maxDisconnectionDuration`.
  */
 
-const WINDOW = 1500;
+// 12 s: room for the issue's 10 s disconnection inside the window (the default is 2 minutes).
+const WINDOW = 12_000;
 // biome-ignore lint/suspicious/noExplicitAny: tests script the untyped server
 type AnyServer = any;
 
@@ -94,8 +95,8 @@ describeRedis("recovery across three instances on Redis", () => {
   }
 
   for (const [label, gap, land] of [
-    ["1 s (scaled to 0.3 s), back on another instance", 300, 1],
-    ["10 s (scaled to 1 s), back on another instance", 1000, 2],
+    ["1 s, back on another instance", 1000, 1],
+    ["10 s, back on another instance", 10_000, 2],
   ] as const) {
     it(`recovers after ${label}`, async () => {
       const socket = client(gap);
