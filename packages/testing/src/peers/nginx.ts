@@ -31,6 +31,11 @@ export interface NginxOptions {
   readonly readTimeoutMs?: number;
   /** `proxy_http_version`; `"1.0"` is the plain proxy of many default configs. Default `"1.1"`. */
   readonly httpVersion?: "1.0" | "1.1";
+  /**
+   * How nginx picks an upstream: `"round-robin"` (the default: no stickiness) or `"ip-hash"` (`ip_hash`: sticky
+   * per client address, the nginx equivalent of haproxy's `balance source`).
+   */
+  readonly balance?: "round-robin" | "ip-hash";
 }
 
 /** One line of the access log: which upstream served which request, and how. */
@@ -139,7 +144,7 @@ http {
   uwsgi_temp_path ${dir}/uwsgi;
   scgi_temp_path ${dir}/scgi;
   upstream cometa {
-${servers}
+${options.balance === "ip-hash" ? "    ip_hash;\n" : ""}${servers}
   }
   server {
     listen 127.0.0.1:${port};

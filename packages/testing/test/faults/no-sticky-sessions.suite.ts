@@ -44,13 +44,13 @@ let publisher: SeqPublisher | undefined;
 const timers: ReturnType<typeof setInterval>[] = [];
 
 /** Redis, `count` nodes (with or without forwarding) and round-robin nginx over them, upgrades blocked. */
-async function startCluster(count: number, forwarding: boolean): Promise<{ nodes: FaultNode[]; proxy: NginxProxy }> {
+async function startCluster(count: number, forwarding: boolean, balance: "round-robin" | "ip-hash" = "round-robin"): Promise<{ nodes: FaultNode[]; proxy: NginxProxy }> {
   requireTools("redis-server", "redis-cli");
   redis = await RedisProcess.start();
   for (let i = 0; i < count; i += 1) {
     nodes.push(await FaultNode.start({ name: `n${i}`, redisUrl: redis.url, forwarding, ...TIMING }));
   }
-  proxy = await startNginx({ upstreams: nodes.map((n) => `127.0.0.1:${n.port}`), forwardUpgrade: false });
+  proxy = await startNginx({ upstreams: nodes.map((n) => `127.0.0.1:${n.port}`), forwardUpgrade: false, balance });
   return { nodes, proxy };
 }
 
@@ -124,6 +124,37 @@ export function noStickySessionsSuite(): void {
       expect(next.status).toBe(400);
       expect(JSON.parse(body)).toEqual({ code: 1, message: "Session ID unknown" });
       expect(nodes.every((n) => n.running)).toBe(true);
+    });
+
+    it("F16 sticky (nginx ip_hash, the balance-source equivalent) without forwarding: polling works, every request on one node", { timeout: 60_000 }, async () => {
+      const { proxy: nginx } = await startCluster(2, false, "ip-hash");
+      const probe = new OfficialProbe(
+        officialIo(nginx.origin, { transports: ["polling"], parser: msgpackParser, forceNew: true, auth: { room: "stream", clientId: "sticky" } }),
+      );
+      official = [probe.socket];
+      await withDeadline(probe.connected(), 20_000, "client connects");
+      let answered = 0;
+      for (let i = 1; i <= 20; i += 1) {
+        await withDeadline(new Promise<void>((resolve) => probe.socket.emit("echo", i, () => resolve())), 5_000, `ack ${i}`);
+        answered += 1;
+      }
+      const log = await nginx.accessLog();
+      const upstreams = new Set(log.map((r) => r.upstream));
+      console.log(
+        formatFaultLine({
+          id: "F16",
+          name: "sticky sessions (nginx ip_hash), no forwarding (2 nodes, polling only)",
+          outageMs: 0,
+          recoverMs: 0,
+          counts: { received: 0, lost: 0, duplicated: 0, reordered: 0 },
+          alive: nodes.every((n) => n.running),
+          extra: { "acks answered": `${answered}/20`, requests: log.length, "non-200": log.filter((r) => r.status !== 200).length, upstreams: upstreams.size },
+        }),
+      );
+      expect(answered).toBe(20);
+      expect(upstreams.size).toBe(1);
+      expect(log.filter((r) => r.status !== 200)).toEqual([]);
+      expect(probe.disconnects).toEqual([]);
     });
 
     it("F16 with forwarding: official and Cometa polling clients lose nothing, no request refused", { timeout: 90_000 }, async () => {
