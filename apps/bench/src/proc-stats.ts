@@ -1,7 +1,8 @@
 /**
  * Process CPU and memory readings from Linux `/proc`, summed over a process tree.
  *
- * CPU is `utime + stime` from `/proc/<pid>/stat` (all threads of the process, in clock ticks),
+ * CPU is `utime + stime` from `/proc/<pid>/stat` (all threads of the process, in clock ticks;
+ * `utime` alone is also kept: the part spent in the process's own code rather than in the kernel),
  * memory is `VmRSS` from `/proc/<pid>/status`. BENCH.md asks a harness to sum both over the server's
  * process tree; the bench servers are single processes, but summing keeps the figure honest for any
  * server that forks.
@@ -19,6 +20,8 @@ import { readdirSync, readFileSync } from "node:fs";
 export interface ProcStats {
   /** utime + stime of every process in the tree, microseconds (resolution: one clock tick). */
   cpuUs: number;
+  /** utime alone (user space: the server's own code, V8, libuv, uWS), microseconds. */
+  userUs: number;
   /** Summed resident set size, bytes. */
   rssBytes: number;
   /** When the reading was taken (CLOCK_MONOTONIC ms). */
@@ -39,8 +42,8 @@ export function clockTicksPerSecond(): number {
   return ticksPerSecond;
 }
 
-/** Reads one process's CPU ticks (utime + stime), or undefined when it is gone. */
-function readCpuTicks(pid: number): number | undefined {
+/** Reads one process's CPU ticks (utime, stime), or undefined when it is gone. */
+function readCpuTicks(pid: number): { user: number; system: number } | undefined {
   let text: string;
   try {
     text = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -50,7 +53,7 @@ function readCpuTicks(pid: number): number | undefined {
   // comm (field 2) may contain spaces and parentheses: fields are counted after the LAST ')'.
   const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
   // After the ')' field 3 (state) is index 0, so utime (14) is index 11 and stime (15) index 12.
-  return Number(fields[11]) + Number(fields[12]);
+  return { user: Number(fields[11]), system: Number(fields[12]) };
 }
 
 /** Reads one process's VmRSS in bytes, or 0 when it is gone. */
@@ -92,15 +95,17 @@ export function isProcReadable(pid: number): boolean {
 export function readProcStats(pid: number): ProcStats {
   const tick = 1e6 / clockTicksPerSecond();
   let ticks = 0;
+  let userTicks = 0;
   let rssBytes = 0;
   const pending = [pid];
   while (pending.length > 0) {
     const current = pending.pop()!;
     const cpu = readCpuTicks(current);
     if (cpu === undefined) continue;
-    ticks += cpu;
+    ticks += cpu.user + cpu.system;
+    userTicks += cpu.user;
     rssBytes += readRssBytes(current);
     pending.push(...childrenOf(current));
   }
-  return { cpuUs: ticks * tick, rssBytes, atMs: Number(process.hrtime.bigint()) / 1e6 };
+  return { cpuUs: ticks * tick, userUs: userTicks * tick, rssBytes, atMs: Number(process.hrtime.bigint()) / 1e6 };
 }

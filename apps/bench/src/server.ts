@@ -13,7 +13,7 @@
  * PORT=4000 node apps/bench/dist/server.js
  */
 import type { RedisAdapterFactory } from "@cometa/redis";
-import { createServer } from "@cometa/server";
+import { createServer, type Socket } from "@cometa/server";
 import { announce, exitOnSignal, readListenAddress } from "./servers/server-env.js";
 
 /** The Redis adapter when `REDIS_URL` is set, loaded lazily so the 1-instance server stays as it was. */
@@ -37,17 +37,24 @@ const io = createServer({
   ...(await adapterFromEnv()),
 });
 
+// The handlers are shared functions, not closures per socket: a listener runs with `this` bound to its
+// socket (as in Socket.IO), so an idle connection carries no per-socket functions or contexts. The
+// Socket.IO bench servers are written the same way (servers/socketio-protocol.ts), so the comparison is fair.
+function onJoin(this: Socket, room: string, ack?: (ok: boolean) => void): void {
+  void this.join(room);
+  if (typeof ack === "function") ack(true);
+}
+function onBroadcast(room: string, payload: unknown): void {
+  io.to(room).emit("tick", payload);
+}
+function onEcho(payload: unknown, ack?: (reply: unknown) => void): void {
+  if (typeof ack === "function") ack(payload);
+}
+
 io.on("connection", (socket) => {
-  socket.on("join", (room: string, ack?: (ok: boolean) => void) => {
-    void socket.join(room);
-    if (typeof ack === "function") ack(true);
-  });
-  socket.on("broadcast", (room: string, payload: unknown) => {
-    io.to(room).emit("tick", payload);
-  });
-  socket.on("echo", (payload: unknown, ack?: (reply: unknown) => void) => {
-    if (typeof ack === "function") ack(payload);
-  });
+  socket.on("join", onJoin);
+  socket.on("broadcast", onBroadcast);
+  socket.on("echo", onEcho);
 });
 
 io.listen(address.port, address.host).then(

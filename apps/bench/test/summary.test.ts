@@ -50,6 +50,18 @@ describe("summarize", () => {
     expect(cometa.figures.notes).toEqual(["generator-bound"]);
   });
 
+  it("keeps the user-space part of the server cost as a median, and shows it in the table", () => {
+    const split = summarize([
+      raw("cometa", 1, result("rpc-100", "rpc", 9, { serverUserUsPerOp: 3 })),
+      raw("cometa", 2, result("rpc-100", "rpc", 10, { serverUserUsPerOp: 5 })),
+      raw("cometa", 3, result("rpc-100", "rpc", 11, { serverUserUsPerOp: 4 })),
+    ]);
+    expect(split[0]!.figures.serverUserUsPerOp).toBe(4);
+    expect(renderTextTable(split).split("\n")[1]).toMatch(/10\.0 µs\/delivery\s+4\.00\s/);
+    // Results written before the split existed have no user part: a dash, not a zero.
+    expect(renderTextTable(rows.slice(0, 1)).split("\n")[1]).toMatch(/µs\/delivery\s+–\s/);
+  });
+
   it("relates each row to bare uWS and Socket.IO on uWS and checks Cometa's goal", () => {
     const cometa = rows[1]!;
     expect(cometa.vsBare).toBeCloseTo(0.9 / 0.8, 9);

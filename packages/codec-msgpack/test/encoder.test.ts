@@ -61,6 +61,22 @@ for (const [name, make] of CODECS) {
       for (const [i, frame] of frames) expect(decoder.add(frame)).toEqual({ type: 2, nsp: "/", data: ["n", i, "z".repeat(i % 50)] });
     });
 
+    it("writes strings around the short/native boundary byte-exactly, also as the slab fills up", () => {
+      // 15/16/17 units straddle the JS-loop / native-writer switch; é, 😀 and a lone surrogate take every UTF-8 width.
+      const pieces = ["a", "é", "😀", "\ud800"];
+      for (let round = 0; round < 400; round++) {
+        const length = 14 + (round % 5);
+        const piece = pieces[round % pieces.length]!;
+        const text = `${piece}${"x".repeat(length)}`.slice(0, length);
+        const [frame] = codec.encode({ type: 2, nsp: "/", data: ["s", text] });
+        const utf8 = new TextEncoder().encode(text);
+        // The fixstr header and exactly TextEncoder's bytes, right after `fixarray(2) fixstr "s"`.
+        const expected = toHex(Uint8Array.from([0x92, 0xa1, 0x73, 0xa0 | utf8.length, ...utf8]));
+        expect(toHex(frame as Uint8Array)).toContain(expected);
+        expect(roundTrip(["s", text])).toEqual(["s", new TextDecoder().decode(utf8)]);
+      }
+    });
+
     it("encodes packets larger than the slab and keeps working after a huge one", () => {
       const huge = "h".repeat(3 << 20);
       expect(roundTrip(["e", huge])).toEqual(["e", huge]);

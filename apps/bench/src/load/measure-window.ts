@@ -12,6 +12,7 @@ import { GENERATOR_BOUND_PERCENT, type GeneratorTarget, type OperationName, type
 export interface OpenWindow {
   readonly startMs: number;
   readonly serverCpuUs: number;
+  readonly serverUserUs: number;
   readonly redisCpuUs: number;
   readonly generatorCpuUs: number;
   readonly opsAtStart: number;
@@ -30,15 +31,17 @@ function generatorCpuUs(): number {
 }
 
 /** CPU and RSS summed over every server process of `target`. */
-export function readServers(target: GeneratorTarget): { cpuUs: number; rssBytes: number } {
+export function readServers(target: GeneratorTarget): { cpuUs: number; userUs: number; rssBytes: number } {
   let cpuUs = 0;
+  let userUs = 0;
   let rssBytes = 0;
   for (const pid of target.serverPids) {
     const stats = readProcStats(pid);
     cpuUs += stats.cpuUs;
+    userUs += stats.userUs;
     rssBytes += stats.rssBytes;
   }
-  return { cpuUs, rssBytes };
+  return { cpuUs, userUs, rssBytes };
 }
 
 function redisCpuUs(target: GeneratorTarget): number {
@@ -47,9 +50,11 @@ function redisCpuUs(target: GeneratorTarget): number {
 
 /** Starts a window; `opsSoFar` is the scenario's running operation counter. */
 export function openWindow(target: GeneratorTarget, opsSoFar: number): OpenWindow {
+  const servers = readServers(target);
   return {
     startMs: monotonicMs(),
-    serverCpuUs: readServers(target).cpuUs,
+    serverCpuUs: servers.cpuUs,
+    serverUserUs: servers.userUs,
     redisCpuUs: redisCpuUs(target),
     generatorCpuUs: generatorCpuUs(),
     opsAtStart: opsSoFar,
@@ -77,6 +82,7 @@ export function closeWindow(
     seconds,
     throughput: ops / seconds,
     serverCpuUsPerOp: ops > 0 ? serverCpuUs / ops : 0,
+    serverUserUsPerOp: ops > 0 ? (servers.userUs - window.serverUserUs) / ops : 0,
     serverCpuPercent: serverCpuUs / 1e4 / seconds,
     generatorCpuPercent: generatorPercent,
     serverRssBytes: servers.rssBytes,

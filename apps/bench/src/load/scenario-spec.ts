@@ -66,6 +66,11 @@ export interface PhaseResult {
   throughput: number;
   /** Server utime+stime over the window divided by ops, microseconds. The primary figure. */
   serverCpuUsPerOp: number;
+  /**
+   * The utime part of `serverCpuUsPerOp` (the server's own code: JS, V8, libuv, uWS); the rest is
+   * kernel time (TCP on loopback, epoll, wake-ups), which every target pays alike. Absent in old results.
+   */
+  serverUserUsPerOp?: number;
   /** Server CPU over the window as % of one core. */
   serverCpuPercent: number;
   /** Load generator CPU over the window as % of one core (> 90 % = the generator was the bottleneck). */

@@ -46,7 +46,8 @@ ${renderMarkdownTable(set.rows)}
 Columns: **server cost** is the primary figure: server CPU time (utime + stime from \`/proc/<pid>/stat\`)
 over the measurement window divided by the operations completed in it (µs per delivery, per ack, per
 connection), or for \`idle\` the server's RSS growth per connection (KiB). Lower is better, and it does
-not depend on how fast the load generator is. **× bare uWS** and **× SIO/uWS** divide a row's server cost
+not depend on how fast the load generator is. **user part** is the utime share of the server cost (µs per
+operation): the server's own code (JS, V8, libuv, uWS); the rest is kernel time. **× bare uWS** and **× SIO/uWS** divide a row's server cost
 by the bare-uWS ceiling's and by Socket.IO on uWS's. **throughput** is operations per second (for
 saturated phases it is bounded by whichever process ran out of CPU first). **p50/p99** are delivery
 latency (fan-out), ack round trip (rpc) or connect time (connect), from a CLOCK_MONOTONIC timestamp;
@@ -54,7 +55,18 @@ fan-out latency includes the time the single-threaded generator takes to read al
 broadcast, which is the same for every target, so compare it across targets rather than in absolute terms.
 **server CPU** / **gen CPU** are each process's share of one core over the window; a note
 \`generator-bound\` flags windows where the generator used more than 90 % of its core, i.e. the generator,
-not the server, limited throughput (the per-operation server cost is still valid).`;
+not the server, limited throughput (the per-operation server cost is still valid).
+
+Reading \`connect\` and \`rpc\`: on loopback most of a server's cost per connection or per ack is kernel
+time that every target pays alike (TCP setup and teardown, \`epoll\`, and the wake-ups of a server that
+is not saturated: the generator is the bottleneck there, so the server sleeps between events and a
+faster server sleeps more often per operation). A \`perf\` profile of Cometa's server in \`connect-50\`
+put about 70 % of its samples in the kernel (12 % in the scheduler's context switch alone), 4 % in
+JavaScript; in \`rpc-100\` about 60 % in the kernel and 13 % in JavaScript. That shared floor is why bare
+uWS itself measured only 0.55–0.85× Socket.IO on uWS in total cost over the runs of 2026-11-21 (so
+"≤ 0.75×" for rpc can ask Cometa to beat the bare-uWS ceiling), while in user time alone (\`user part\`)
+the ratios come out close to the reference figures below. The server makes the same system calls per operation as bare uWS
+(one \`recvfrom\` per request, one \`sendto\` per ack, \`strace -c\`). The goals are checked on the total cost.`;
 }
 
 /** One sentence per Cometa cross-instance row: its ratio and whether the goal was met. */
@@ -168,5 +180,9 @@ use their Redis adapter, so several instances share rooms; the protocol is other
   * \`broadcast(room, payload)\` → \`io.to(room).emit("tick", payload)\` (not volatile, not compressed);
   * \`echo(payload, ack)\` → \`ack(payload)\`.
 * No auth, no middleware, default limits (maxPayload ≥ 1 MB).
+
+The Cometa and Socket.IO bench servers register the same three shared handler functions on every socket
+(a listener runs with \`this\` bound to its socket), rather than three closures per socket, so neither
+carries per-socket app state in the idle figure.
 `;
 }

@@ -87,6 +87,7 @@ function medianResult(results: PhaseResult[]): PhaseResult {
   if (first.instances !== undefined) merged.instances = first.instances;
   if (first.redisCpuUsPerOp !== undefined) merged.redisCpuUsPerOp = pick("redisCpuUsPerOp");
   if (first.redisCpuPercent !== undefined) merged.redisCpuPercent = pick("redisCpuPercent");
+  if (first.serverUserUsPerOp !== undefined) merged.serverUserUsPerOp = pick("serverUserUsPerOp");
   if (first.rssPerConnectionBytes !== undefined) merged.rssPerConnectionBytes = pick("rssPerConnectionBytes");
   const latency = medianLatency(results.flatMap((r) => (r.latency ? [r.latency] : [])));
   if (latency) merged.latency = latency;

@@ -22,14 +22,22 @@ export type KeptRequest = string | HandshakeRequest;
  * is plain data), which gets the object form instead.
  */
 export function keepRequest(req: EngineRequest, time: number): KeptRequest {
-  const parts: string[] = [String(time), req.address, req.url];
-  let clean = !req.address.includes("\n") && !req.url.includes("\n");
   const headers = req.headers;
+  // Sized once: growing the array push by push left ~200 bytes of garbage per handshake.
+  let count = 0;
   // Own `__proto__` keys are enumerable (setOwn), so for…in sees every header.
+  for (const _ in headers) count++;
+  const parts = new Array<string>(3 + 2 * count);
+  parts[0] = String(time);
+  parts[1] = req.address;
+  parts[2] = req.url;
+  let clean = !req.address.includes("\n") && !req.url.includes("\n");
+  let at = 3;
   for (const name in headers) {
     const value = headers[name]!;
     if (value.includes("\n") || name.includes("\n") || isNameCode(name)) clean = false;
-    parts.push(NAME_CODES.get(name) ?? name, value);
+    parts[at++] = NAME_CODES.get(name) ?? name;
+    parts[at++] = value;
   }
   if (!clean) return { headers: { ...headers }, query: req.query, url: req.url, address: req.address, time };
   // join() yields one flat string: no cons-string tree kept alive per session.

@@ -8,7 +8,7 @@ import { copyRequest, UwsHttpExchange } from "./http-exchange.js";
 import { loadUws } from "./load-uws.js";
 import { onClientPing } from "./ping-flood.js";
 import { closeListeners, closeOwnedConnections, type UwsApp } from "./uws-app.js";
-import { publishSkipping, type UwsUserData, type UwsWebSocket, uwsDriver } from "./ws-driver.js";
+import { publishSkipping, SOCKET_CLOSED, type UwsUserData, type UwsWebSocket, uwsDriver } from "./ws-driver.js";
 
 /**
  * Register the Engine.IO endpoint (`options.path`, HTTP long-polling and
@@ -160,7 +160,7 @@ function applyUpgrade(
     for (const [name, value] of decision.headers) res.writeHeader(name, value);
   }
   // Same property order for every socket: one hidden class for all of them.
-  const userData: UwsUserData = { ticket: decision.ticket, session: null, closed: false, pingDue: 0 };
+  const userData: UwsUserData = { ticket: decision.ticket, session: null, pingDue: 0 };
   res.upgrade(
     userData,
     headers["sec-websocket-key"]!,
@@ -199,7 +199,7 @@ export function firstProtocol(header: string | undefined): string {
 function onClose(engine: Engine, ws: UwsWebSocket): void {
   const data = ws.getUserData();
   const session = data.session;
-  data.closed = true;
+  data.pingDue = SOCKET_CLOSED;
   data.session = null;
   data.ticket = null;
   if (session !== null) engine.socketClosed(session, ws);

@@ -1,4 +1,4 @@
-import type { UwsWebSocket } from "./ws-driver.js";
+import { SOCKET_CLOSED, type UwsWebSocket } from "./ws-driver.js";
 
 /**
  * A cap on WebSocket-level pings from clients (RELIABILITY W9). uWS answers
@@ -24,7 +24,7 @@ const TOLERANCE_MS = INTERVAL_MS * PING_BURST;
 /** uWS `ping` handler: count the ping and close the socket once it floods. */
 export function onClientPing(ws: UwsWebSocket, now: number = Math.ceil(performance.now())): void {
   const data = ws.getUserData();
-  if (data.closed) return;
+  if (data.pingDue === SOCKET_CLOSED) return;
   const due = Math.max(data.pingDue, now);
   if (due - now > TOLERANCE_MS) {
     ws.end(1008, "too many pings");

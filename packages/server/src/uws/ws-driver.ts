@@ -6,18 +6,30 @@ import type { EngineSession } from "../engine/session.js";
 /**
  * What the binding keeps on each uWS WebSocket. uWS.js 20 copies these
  * properties onto the WebSocket object itself (`getUserData()` returns the
- * socket), where they share one small property array: three fields cost the
- * same as one, and no wrapper object is needed.
+ * socket), where they live in one property array that V8 sizes in steps of
+ * three slots: three fields cost the same as one (40 bytes), a fourth grows
+ * it to 64 bytes per connection. So "closed" is a value of `pingDue` rather
+ * than a field of its own.
  */
 export interface UwsUserData {
   /** Why the socket was accepted, from the upgrade until `open`. */
   ticket: UpgradeTicket | null;
   /** The session the socket carries (or probes for), from `open` until `close`. */
   session: EngineSession | null;
-  /** Set by the close handler: uWS throws on any call on a closed socket. */
-  closed: boolean;
-  /** Ping-flood limiter state, whole ms (see `ping-flood.ts`); 0 until the first ping. */
+  /**
+   * Ping-flood limiter state, whole ms (see `ping-flood.ts`); 0 until the first
+   * ping, {@link SOCKET_CLOSED} once the close handler ran (uWS throws on any
+   * call on a closed socket).
+   */
   pingDue: number;
+}
+
+/** `pingDue` of a socket whose close handler ran. */
+export const SOCKET_CLOSED = -1;
+
+/** Whether the close handler of `ws` ran (every call on it would throw). */
+export function isClosed(ws: UwsWebSocket): boolean {
+  return ws.getUserData().pingDue === SOCKET_CLOSED;
 }
 
 /** A uWS WebSocket with the binding's data on it. */
@@ -29,7 +41,7 @@ const RESULTS: readonly WsSendResult[] = ["buffered", "ok", "dropped"];
 /** The engine's handles are the uWS sockets themselves; null once closed. */
 function socket(handle: WsHandle): UwsWebSocket | null {
   const ws = handle as UwsWebSocket;
-  return ws.getUserData().closed ? null : ws;
+  return isClosed(ws) ? null : ws;
 }
 
 // Module-level scratch for `sendMany`: cork takes a callback, and a closure per

@@ -51,6 +51,29 @@ describe("websocket", () => {
     expect(received).toEqual(["hello", new Uint8Array([1, 2, 3, 4])]);
   });
 
+  it("hands over binary frames as copies that later frames never overwrite", async () => {
+    const received: Uint8Array[] = [];
+    h = await startEngine({
+      onConnection: (c) => {
+        c.onMessage = (f) => {
+          if (typeof f !== "string") received.push(f);
+          c.send(["ok"]);
+        };
+      },
+    });
+    const { socket } = await wsHandshake(h);
+    // Small frames share a slab, a big one gets its own buffer: each must stay intact.
+    const frames = [Uint8Array.from([1, 2, 3]), new Uint8Array(5000).fill(7), Uint8Array.from([4, 5]), Uint8Array.from([6])];
+    for (const frame of frames) {
+      socket.ws.send(frame);
+      expect(await socket.next()).toBe("4ok");
+    }
+    expect(received.map((f) => Array.from(f))).toEqual(frames.map((f) => Array.from(f)));
+    // A receiver may write into its frame without touching anyone else's.
+    received[0]!.fill(0);
+    expect(Array.from(received[2]!)).toEqual([4, 5]);
+  });
+
   it("sends several frames in order, text with the 4 prefix and bytes bare", async () => {
     h = await startEngine();
     const { socket } = await wsHandshake(h);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { firstProtocol } from "../../src/uws/mount-engine.js";
 import { onClientPing, PING_BURST, PINGS_PER_SECOND } from "../../src/uws/ping-flood.js";
-import type { UwsWebSocket } from "../../src/uws/ws-driver.js";
+import { SOCKET_CLOSED, type UwsWebSocket } from "../../src/uws/ws-driver.js";
 
 /** WebSocket handshake and frame limits of the uWS binding (the live checks are in test/hostile/). */
 
@@ -20,7 +20,7 @@ describe("Sec-WebSocket-Protocol (RELIABILITY H15)", () => {
 describe("ping flood limiter (RELIABILITY W9)", () => {
   /** A stand-in for a uWS socket: user data and end(). */
   const fakeSocket = () => {
-    const data = { ticket: null, session: null, closed: false, pingDue: 0 };
+    const data = { ticket: null, session: null, pingDue: 0 };
     const ended: [number, string][] = [];
     const ws = { getUserData: () => data, end: (code: number, reason: string) => ended.push([code, reason]) };
     return { ws: ws as unknown as UwsWebSocket, data, ended };
@@ -42,7 +42,7 @@ describe("ping flood limiter (RELIABILITY W9)", () => {
 
   it("ignores pings on a closed socket", () => {
     const { ws, data, ended } = fakeSocket();
-    data.closed = true;
+    data.pingDue = SOCKET_CLOSED;
     for (let i = 0; i < 200; i++) onClientPing(ws, 1);
     expect(ended).toEqual([]);
   });
