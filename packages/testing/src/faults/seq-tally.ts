@@ -62,3 +62,22 @@ export function sumCounts(all: readonly SeqCounts[]): SeqCounts {
     { received: 0, lost: 0, duplicated: 0, reordered: 0 },
   );
 }
+
+/** What {@link untilSeq} listens on: any socket with `on`/`off` (ours or the official client's). */
+export interface SeqSource {
+  on(event: "seq", listener: (n: number) => void): unknown;
+  off(event: "seq", listener: (n: number) => void): unknown;
+}
+
+/** Resolves once number `n` of the `seq` stream has arrived at `socket` (at once if `tally` has it). */
+export function untilSeq(socket: SeqSource, tally: SeqTally, n: number): Promise<void> {
+  if (tally.has(n)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const listener = (m: number): void => {
+      if (m !== n) return;
+      socket.off("seq", listener);
+      resolve();
+    };
+    socket.on("seq", listener);
+  });
+}

@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { connect, type Socket } from "@cometa/client";
 import { FaultWebSocket } from "./fault-websocket.js";
-import { SeqTally } from "./seq-tally.js";
+import { type SeqSource, SeqTally, untilSeq } from "./seq-tally.js";
 
 /** An interval during which a client was not connected (`until` undefined: still out). */
 export interface Outage {
@@ -67,15 +67,7 @@ export class StreamClient {
 
   /** Resolves once number `n` has arrived (at once if it has). */
   received(n: number): Promise<void> {
-    if (this.tally.has(n)) return Promise.resolve();
-    return new Promise((resolve) => {
-      const listener = (m: number): void => {
-        if (m !== n) return;
-        this.socket.off("seq", listener);
-        resolve();
-      };
-      this.socket.on("seq", listener);
-    });
+    return untilSeq(this.socket as SeqSource, this.tally, n);
   }
 
   /** Numbers in `1..sent` that never arrived although this client was connected when they left. */

@@ -27,7 +27,7 @@ import { FaultNode } from "../../src/faults/fault-node.js";
 import { percentile } from "../../src/faults/percentile.js";
 import { RedisProcess } from "../../src/faults/redis-process.js";
 import { SeqPublisher } from "../../src/faults/seq-publisher.js";
-import { SeqTally, sumCounts } from "../../src/faults/seq-tally.js";
+import { type SeqSource, SeqTally, sumCounts, untilSeq } from "../../src/faults/seq-tally.js";
 import { StreamClient } from "../../src/faults/stream-client.js";
 import { requireTools } from "../../src/faults/system-tools.js";
 import { type NginxProxy, startNginx } from "../../src/peers/nginx.js";
@@ -68,15 +68,7 @@ class OfficialProbe {
     return this.socket.connected ? Promise.resolve() : new Promise((resolve) => this.socket.once("connect", () => resolve()));
   }
   received(n: number): Promise<void> {
-    if (this.tally.has(n)) return Promise.resolve();
-    return new Promise((resolve) => {
-      const listener = (m: number): void => {
-        if (m !== n) return;
-        this.socket.off("seq", listener);
-        resolve();
-      };
-      this.socket.on("seq", listener);
-    });
+    return untilSeq(this.socket as SeqSource, this.tally, n);
   }
 }
 
