@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { AckLimitError, ServerError } from "../src/errors.js";
 import type { ServerOptions } from "../src/server-options.js";
 import type { Socket } from "../src/socket.js";
-import { createTestServer, errors, type TestClient, type TestServer } from "./harness.js";
+import { connectClients, createTestServer, errors, type TestClient, type TestServer } from "./harness.js";
 
 /** RELIABILITY R2 / M15: the per-socket cap on acknowledgements the server awaits (`maxPendingAcks`). */
 
@@ -16,15 +16,11 @@ afterEach(async () => {
   errors.length = 0;
 });
 
+/** A server with one connected client (kept in `server` for afterEach). */
 async function connected(options: ServerOptions = {}): Promise<{ socket: Socket; client: TestClient }> {
-  server = createTestServer(options);
-  let socket: Socket | undefined;
-  server.io.on("connection", (s) => {
-    socket = s;
-  });
-  const client = server.client();
-  await client.connect();
-  return { socket: socket!, client };
+  const pair = await connectClients(1, options);
+  server = pair.server;
+  return { socket: pair.sockets[0]!, client: pair.clients[0]! };
 }
 
 /** EVENT packets the client received that ask for an ack. */

@@ -2,7 +2,7 @@ import { PacketType } from "@cometa/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConnectionRefusedError } from "../src/errors.js";
 import type { Socket } from "../src/socket.js";
-import { createTestServer, errors, type TestClient, type TestServer } from "./harness.js";
+import { connectClients, createTestServer, errors, type TestClient, type TestServer } from "./harness.js";
 
 /**
  * Every place where user code may return a promise: a rejection never becomes
@@ -19,15 +19,11 @@ afterEach(async () => {
 /** Let pending promise callbacks run. */
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
+/** A server with one connected client (kept in `server` for afterEach). */
 async function connected(): Promise<{ socket: Socket; client: TestClient }> {
-  server = createTestServer();
-  let socket: Socket | undefined;
-  server.io.on("connection", (s) => {
-    socket = s;
-  });
-  const client = server.client();
-  await client.connect();
-  return { socket: socket!, client };
+  const pair = await connectClients(1);
+  server = pair.server;
+  return { socket: pair.sockets[0]!, client: pair.clients[0]! };
 }
 
 function messages(): string[] {

@@ -1,7 +1,8 @@
 import { PacketType } from "@cometa/protocol";
 import { afterEach, describe, expect, it } from "vitest";
+import type { ServerOptions } from "../src/server-options.js";
 import type { Socket } from "../src/socket.js";
-import { createTestServer, errors, type TestClient, type TestServer } from "./harness.js";
+import { connectClients, createTestServer, errors, type TestClient, type TestServer } from "./harness.js";
 
 let server: TestServer;
 
@@ -10,16 +11,11 @@ afterEach(async () => {
   errors.length = 0;
 });
 
-/** A server with one connected client; resolves the server-side socket. */
-async function connected(options = {}): Promise<{ socket: Socket; client: TestClient }> {
-  server = createTestServer(options);
-  let socket: Socket | undefined;
-  server.io.on("connection", (s) => {
-    socket = s;
-  });
-  const client = server.client();
-  await client.connect();
-  return { socket: socket!, client };
+/** A server with one connected client (kept in `server` for afterEach). */
+async function connected(options: ServerOptions = {}): Promise<{ socket: Socket; client: TestClient }> {
+  const pair = await connectClients(1, options);
+  server = pair.server;
+  return { socket: pair.sockets[0]!, client: pair.clients[0]! };
 }
 
 describe("client → server events", () => {

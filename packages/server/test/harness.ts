@@ -2,6 +2,7 @@ import { msgpackCodec } from "@cometa/codec-msgpack";
 import { type Codec, type Packet, PacketType, ProtocolError, textCodec } from "@cometa/protocol";
 import { Server } from "../src/server.js";
 import type { ServerOptions } from "../src/server-options.js";
+import type { Socket } from "../src/socket.js";
 import { FakeClock } from "./fake-clock.js";
 import { type FakeConnection, FakeEngine } from "./fake-engine.js";
 import { CountingJsonCodec } from "./json-codec.js";
@@ -40,6 +41,26 @@ function defaultCodec(options: ServerOptions, counting: Codec): Codec {
 }
 
 /** Errors reported through `onError` by test servers (cleared by tests that check it). */
+/**
+ * A test server with `n` connected clients: the server-side sockets in connection order and their clients. The
+ * caller owns the server (close it in `afterEach`).
+ */
+export async function connectClients(
+  n: number,
+  options: ServerOptions = {},
+): Promise<{ server: TestServer; sockets: Socket[]; clients: TestClient[] }> {
+  const server = createTestServer(options);
+  const sockets: Socket[] = [];
+  server.io.on("connection", (s) => sockets.push(s));
+  const clients: TestClient[] = [];
+  for (let i = 0; i < n; i++) {
+    const client = server.client();
+    await client.connect();
+    clients.push(client);
+  }
+  return { server, sockets, clients };
+}
+
 export const errors: unknown[] = [];
 
 /** The client side of a fake connection: encodes packets, decodes what the server sent. */

@@ -4,7 +4,7 @@ import { ServerError } from "../src/errors.js";
 import { RoomRefusedError } from "../src/room-guard.js";
 import type { ServerOptions } from "../src/server-options.js";
 import type { Socket } from "../src/socket.js";
-import { createTestServer, errors, type TestClient, type TestServer } from "./harness.js";
+import { connectClients, createTestServer, errors, type TestClient, type TestServer } from "./harness.js";
 
 /** RELIABILITY M13 (event name cap), R1–R3 (room names, caps, private id rooms) and S6 (rate limit). */
 
@@ -16,16 +16,9 @@ afterEach(async () => {
 });
 
 async function connected(n: number, options: ServerOptions = {}): Promise<{ sockets: Socket[]; clients: TestClient[] }> {
-  server = createTestServer(options);
-  const sockets: Socket[] = [];
-  server.io.on("connection", (s) => sockets.push(s));
-  const clients: TestClient[] = [];
-  for (let i = 0; i < n; i++) {
-    const client = server.client();
-    await client.connect();
-    clients.push(client);
-  }
-  return { sockets, clients };
+  const all = await connectClients(n, options);
+  server = all.server;
+  return all;
 }
 
 function refusal(run: () => void): string | undefined {
