@@ -1,18 +1,18 @@
 import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import { RedisRecoveryFeed } from "../src/recovery/recovery-feed.js";
 import { type RedisLogEntry, RedisPacketLog } from "../src/recovery/redis-packet-log.js";
-import { describeRedis, type RedisProcess, startRedis } from "./redis-harness.js";
+import { describeRedis, useRedis } from "./redis-harness.js";
 import { waitUntil } from "./wait-until.js";
 
 const entry = (n: number) => ({ data: ["seq", n], rooms: [], except: [] });
 
 describeRedis("recovery feed (log order on every instance, gaps read back)", () => {
-  let redis: RedisProcess;
+  const redis = useRedis();
   const opened: Redis[] = [];
   const feeds: RedisRecoveryFeed[] = [];
   const open = () => {
-    const client = new Redis(redis.url);
+    const client = new Redis(redis().url);
     opened.push(client);
     return client;
   };
@@ -35,15 +35,6 @@ describeRedis("recovery feed (log order on every instance, gaps read back)", () 
     return { log, feed, got, lost, subscriber };
   }
 
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
-  beforeEach(async () => {
-    await open().flushall();
-  });
   afterEach(async () => {
     for (const feed of feeds.splice(0)) await feed.close();
     for (const client of opened.splice(0)) client.disconnect();

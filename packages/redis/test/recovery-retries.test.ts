@@ -1,10 +1,10 @@
 import { type ConnectOptions, connect, type Socket } from "@cometa/client";
 import { createServer } from "@cometa/server";
 import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
+import { afterEach, beforeEach, expect, it } from "vitest";
 import { redisAdapter } from "../src/redis-adapter.js";
 import { type RedisRecoveryStores, redisRecoveryStores } from "../src/recovery/redis-recovery-stores.js";
-import { describeRedis, type RedisProcess, startRedis } from "./redis-harness.js";
+import { describeRedis, useRedis } from "./redis-harness.js";
 import { TcpProxy } from "./tcp-proxy.js";
 
 /**
@@ -19,23 +19,17 @@ import { TcpProxy } from "./tcp-proxy.js";
 type AnyServer = any;
 
 describeRedis("retried emits across two instances on Redis", () => {
-  let redis: RedisProcess;
+  const redis = useRedis();
   let clients: Redis[] = [];
   let servers: { io: AnyServer; port: number; stores: RedisRecoveryStores }[] = [];
   let sockets: Socket[] = [];
   let proxy: TcpProxy;
   let calls = 0;
 
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
   beforeEach(async () => {
     calls = 0;
     for (let i = 0; i < 2; i++) {
-      const client = new Redis(redis.url);
+      const client = new Redis(redis().url);
       clients.push(client);
       const stores = redisRecoveryStores(client, { maxDisconnectionDuration: 5000 });
       const io = createServer({ adapter: redisAdapter(client), connectionStateRecovery: { maxDisconnectionDuration: 5000, stores } });

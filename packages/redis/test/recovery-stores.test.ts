@@ -1,30 +1,23 @@
 import type { SharedRecoveryStores } from "@cometa/server";
 import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
+import { afterEach, beforeEach, expect, it } from "vitest";
 import { RedisDedupWindow } from "../src/recovery/redis-dedup-window.js";
 import type { RedisRecoveryStores } from "../src/recovery/redis-recovery-stores.js";
 import { decodePublished, RedisPacketLog } from "../src/recovery/redis-packet-log.js";
 import { RedisSessionStore } from "../src/recovery/redis-session-store.js";
-import { describeRedis, type RedisProcess, startRedis } from "./redis-harness.js";
+import { describeRedis, useRedis } from "./redis-harness.js";
 
 const entry = (n: number, rooms: string[] = [], except: string[] = []) => ({ data: ["n", n, Buffer.from([n])], rooms, except });
 
 describeRedis("recovery stores on Redis", () => {
-  let redis: RedisProcess;
+  const redis = useRedis();
   let a: Redis;
   let b: Redis;
 
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
   beforeEach(async () => {
     // Two connections stand for two instances.
-    a = new Redis(redis.url);
-    b = new Redis(redis.url);
-    await a.flushall();
+    a = new Redis(redis().url);
+    b = new Redis(redis().url);
   });
   afterEach(async () => {
     a.disconnect();
@@ -73,7 +66,7 @@ describeRedis("recovery stores on Redis", () => {
   });
 
   it("packet log: publishes in the same step, with the offset and the previous id framed in", async () => {
-    const sub = new Redis(redis.url);
+    const sub = new Redis(redis().url);
     try {
       await sub.subscribe("ch");
       const got: Buffer[] = [];
