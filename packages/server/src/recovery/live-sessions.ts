@@ -12,6 +12,13 @@ export interface LiveSocket {
   readonly connected: boolean;
 }
 
+/** The session record of a socket that has a `pid`: its rooms without its own id room, and its `data`. */
+export function sessionRecordOf(nsp: string, socket: LiveSocket): SessionRecord {
+  const rooms: string[] = [];
+  for (const room of socket.rooms) if (room !== socket.id) rooms.push(room);
+  return { pid: socket.pid!, sid: socket.id, nsp, rooms, data: socket.data };
+}
+
 /** Most sessions written in one tick; the rest wait for the next one (a refresh of many sockets never stalls the loop). */
 const BATCH = 1000;
 
@@ -114,11 +121,8 @@ export class LiveSessions {
   }
 
   #save(nsp: string, socket: LiveSocket): void {
-    const rooms: string[] = [];
-    for (const room of socket.rooms) if (room !== socket.id) rooms.push(room);
-    const session: SessionRecord = { pid: socket.pid!, sid: socket.id, nsp, rooms, data: socket.data };
     this.writes++;
-    this.store.save(session, this.#ttl).catch(this.reportError);
+    this.store.save(sessionRecordOf(nsp, socket), this.#ttl).catch(this.reportError);
   }
 
   #mark(socket: LiveSocket): void {

@@ -3,7 +3,7 @@ import type { BroadcastOptions } from "../cluster/adapter.js";
 import { createSocketId } from "../socket-id.js";
 import type { LogEntry } from "./packet-log.js";
 import type { Clock } from "../clock.js";
-import { LiveSessions, type LiveSocket } from "./live-sessions.js";
+import { LiveSessions, type LiveSocket, sessionRecordOf } from "./live-sessions.js";
 import {
   type ConnectionStateRecoveryOptions,
   isRecoverableReason, type ResolvedRecoveryOptions, resolveRecoveryOptions } from "./recovery-options.js";
@@ -157,9 +157,7 @@ export class Recovery {
       if (live !== undefined) this.stores.sessions.take(socket.pid).catch((error: unknown) => this.reportError(error));
       return;
     }
-    const rooms = [...socket.rooms].filter((room) => room !== socket.id);
-    const session = { pid: socket.pid, sid: socket.id, nsp, rooms, data: socket.data };
-    this.stores.sessions.save(session, this.options.maxDisconnectionDuration).catch((error: unknown) => this.reportError(error));
+    this.stores.sessions.save(sessionRecordOf(nsp, socket), this.options.maxDisconnectionDuration).catch((error: unknown) => this.reportError(error));
   }
 
   /** Stop saving live sessions and release the stores' connections (server close). */
