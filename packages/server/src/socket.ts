@@ -300,9 +300,7 @@ export class Socket<
     else if (packet.type === PacketType.DISCONNECT) this._onclose("client namespace disconnect");
   }
 
-  /**
-   * @internal The socket is gone: `disconnecting`, leave rooms, `disconnect`.
-   */
+  /** @internal The socket is gone: `disconnecting`, leave rooms, `disconnect`. */
   _onclose(reason: DisconnectReason, description?: unknown): void {
     if (this._state !== "connected") return;
     // Argument arrays only for events someone listens to: most sockets close unobserved.
