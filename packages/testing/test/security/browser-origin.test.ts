@@ -146,20 +146,38 @@ describe.skipIf(!present && !required)("S2/S3: cross-site WebSocket hijacking an
   it("S2: a polling handshake from the attacker's origin gets 403 without CORS headers; the page cannot read it", async () => {
     const page = await pageOn(pages.attacker);
     const before = io.engine!.clientsCount;
-    // Chromium hides a CORS-blocked response from the page and from Playwright's events, not from DevTools.
+    // Chromium hides a CORS-blocked response from the page and from Playwright's events, not from DevTools. Its
+    // ExtraInfo events may arrive before or after the request's requestWillBeSent (CDP documents no order), so
+    // both sides are recorded and matched whichever comes last.
     const cdp = await context.newCDPSession(page);
     await cdp.send("Network.enable");
-    const ids = new Set<string>();
-    cdp.on("Network.requestWillBeSent", (event) => {
-      if (event.request.url.includes("transport=polling")) ids.add(event.requestId);
-    });
+    const pollingIds = new Set<string>();
+    const extraInfo = new Map<string, { status: number; headers: Record<string, string> }>();
+    let settle: (response: { status: number; headers: Record<string, string> }) => void = () => {};
     const seen = new Promise<{ status: number; headers: Record<string, string> }>((resolve) => {
-      cdp.on("Network.responseReceivedExtraInfo", (event) => {
-        if (ids.has(event.requestId)) resolve({ status: event.statusCode, headers: event.headers });
-      });
+      settle = resolve;
+    });
+    const match = (requestId: string): void => {
+      const response = extraInfo.get(requestId);
+      if (pollingIds.has(requestId) && response) settle(response);
+    };
+    cdp.on("Network.requestWillBeSent", (event) => {
+      if (!event.request.url.includes("transport=polling")) return;
+      pollingIds.add(event.requestId);
+      match(event.requestId);
+    });
+    cdp.on("Network.responseReceivedExtraInfo", (event) => {
+      extraInfo.set(event.requestId, { status: event.statusCode, headers: event.headers });
+      match(event.requestId);
     });
     expect(await corsFetch(page, engineUrl("http", "polling"))).toEqual({ ok: false, body: "TypeError" });
-    const response = await seen;
+    // Bounded, so a missing DevTools event fails with what was seen instead of the suite's 30 s timeout.
+    const response = await Promise.race([
+      seen,
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`no DevTools response for a polling request: ids ${[...pollingIds]}, responses ${[...extraInfo.keys()]}`)), 10_000).unref(),
+      ),
+    ]);
     expect(response.status).toBe(403);
     expect(Object.keys(response.headers).map((name) => name.toLowerCase())).not.toContain("access-control-allow-origin");
     expect(io.engine!.clientsCount).toBe(before);
