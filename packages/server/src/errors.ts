@@ -11,6 +11,8 @@ import { CometaError } from "@cometa/protocol";
  *   catchable by the handler): `ROOM_NAME_INVALID`, `ROOM_PRIVATE`,
  *   `ROOMS_PER_SOCKET_EXCEEDED` (see `RoomRefusedError`).
  * - Reported to `onError` (the client misbehaved): `EVENT_NAME_TOO_LONG`, `RATE_LIMITED`.
+ * - Reported to `onError` once per outage (connection state recovery):
+ *   `RECOVERY_STORE_FAILED`.
  */
 export type ServerErrorCode =
   | "RESERVED_EVENT" // emit() of a lifecycle event name such as "connect" or "disconnect"
@@ -26,7 +28,8 @@ export type ServerErrorCode =
   | "ROOM_PRIVATE" // join() of a room named like another socket's id (socket-id rooms are private)
   | "ROOMS_PER_SOCKET_EXCEEDED" // join() past maxRoomsPerSocket
   | "EVENT_NAME_TOO_LONG" // an inbound event name longer than maxEventNameLength (connection closed)
-  | "RATE_LIMITED"; // a socket sent events faster than rateLimit allows (excess dropped)
+  | "RATE_LIMITED" // a socket sent events faster than rateLimit allows (excess dropped)
+  | "RECOVERY_STORE_FAILED"; // a recovery store (packet log, sessions) refused writes; reported once per outage
 
 /**
  * An error created by the Socket.IO layer of `@cometa/server`.

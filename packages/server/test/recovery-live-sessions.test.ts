@@ -5,6 +5,7 @@ import { MemorySessionStore } from "../src/recovery/memory-session-store.js";
 import { memoryRecoveryStores } from "../src/recovery/recovery-stores.js";
 import type { SharedRecoveryStores } from "../src/recovery/recovery-stores.js";
 import type { SessionRecord, SessionStore } from "../src/recovery/session-store.js";
+import { StoreOutage } from "../src/recovery/store-outage.js";
 import { FakeClock } from "./fake-clock.js";
 import { createTestServer, type TestServer } from "./harness.js";
 
@@ -140,9 +141,14 @@ describe("LiveSessions", () => {
   it("writes at most 1000 sessions per tick (a refresh of many sockets never stalls the event loop)", async () => {
     const clock = new FakeClock();
     const store = new RecordingStore(clock);
-    const live = new LiveSessions(store, WINDOW, clock, (e) => {
-      throw e;
-    });
+    const live = new LiveSessions(
+      store,
+      WINDOW,
+      clock,
+      new StoreOutage("session store", (e) => {
+        throw e;
+      }),
+    );
     const sockets = Array.from({ length: 2500 }, (_, i) => ({ id: `s${i}`, pid: `p${i}`, rooms: new Set([`s${i}`, "r"]), data: {}, connected: true }));
     for (const socket of sockets) live.track("/", socket);
     const counts: number[] = [];

@@ -43,7 +43,7 @@ const BATCH = 1000;
  *
  * @example
  * ```ts
- * const live = new LiveSessions(redisSessions, 120_000, clock, reportError);
+ * const live = new LiveSessions(redisSessions, 120_000, clock, new StoreOutage("session store", reportError));
  * live.track("/", socket); // on connect
  * live.touch(socket); // after join/leave
  * live.untrack(socket); // on disconnect
@@ -66,7 +66,8 @@ export class LiveSessions {
     private readonly store: SessionStore,
     maxDisconnectionDuration: number,
     private readonly clock: Clock,
-    private readonly reportError: (error: unknown) => void,
+    /** Where failed saves go (one report per outage). */
+    private readonly outage: { watch(operation: Promise<unknown>): void },
     refreshEvery = Math.max(1000, Math.floor(maxDisconnectionDuration / 2)),
   ) {
     this.#refreshEvery = refreshEvery;
@@ -122,7 +123,7 @@ export class LiveSessions {
 
   #save(nsp: string, socket: LiveSocket): void {
     this.writes++;
-    this.store.save(sessionRecordOf(nsp, socket), this.#ttl).catch(this.reportError);
+    this.outage.watch(this.store.save(sessionRecordOf(nsp, socket), this.#ttl));
   }
 
   #mark(socket: LiveSocket): void {

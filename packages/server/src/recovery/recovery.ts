@@ -9,6 +9,7 @@ import {
   isRecoverableReason, type ResolvedRecoveryOptions, resolveRecoveryOptions } from "./recovery-options.js";
 import { memoryRecoveryStores, type RecoveryStores } from "./recovery-stores.js";
 import { type RestoreResult, restoreSession } from "./session-restore.js";
+import { StoreOutage } from "./store-outage.js";
 
 /** What recovery needs from a namespace: its name and local delivery. `Namespace` implements it. */
 export interface RecoveryScope {
@@ -51,6 +52,10 @@ export class Recovery {
   readonly #scopes = new Map<string, RecoveryScope>();
   /** Sessions of connected sockets, saved while they live (only with a durable session store). */
   readonly live: LiveSessions | undefined;
+  /** Failures of the packet log (feed publishes), reported once per outage. */
+  readonly logOutage: StoreOutage;
+  /** Failures of the session store (saves, discards, restores), reported once per outage. */
+  readonly sessionOutage: StoreOutage;
 
   constructor(
     readonly options: ResolvedRecoveryOptions,
@@ -58,8 +63,10 @@ export class Recovery {
     private readonly reportError: (error: unknown) => void,
     clock?: Clock,
   ) {
+    this.logOutage = new StoreOutage("packet log", reportError);
+    this.sessionOutage = new StoreOutage("session store", reportError);
     if (stores.sessions.durable === true && clock !== undefined) {
-      this.live = new LiveSessions(stores.sessions, options.maxDisconnectionDuration, clock, reportError);
+      this.live = new LiveSessions(stores.sessions, options.maxDisconnectionDuration, clock, this.sessionOutage);
     }
     // A gap the feed could not read back: the namespace's local sockets recover through a reconnection.
     if (stores.feed !== undefined) stores.onLoss?.((nsp) => this.#scopes.get(nsp)?.dropForRecovery());
@@ -92,12 +99,19 @@ export class Recovery {
       return offset;
     }
     this.watch(scope);
-    return stores.feed.publish(scope.name, entry).catch((error: unknown) => {
-      // The log is unreachable: deliver without an offset rather than drop (clients in it then resync).
-      this.reportError(error);
-      scope.adapter.broadcast(packet, opts);
-      return undefined;
-    });
+    const outage = this.logOutage;
+    return stores.feed.publish(scope.name, entry).then(
+      (offset) => {
+        outage.succeeded();
+        return offset;
+      },
+      (error: unknown) => {
+        // The log is unreachable: deliver without an offset rather than drop (clients in it then resync).
+        outage.failed(error);
+        scope.adapter.broadcast(packet, opts);
+        return undefined;
+      },
+    );
   }
 
   /**
@@ -154,10 +168,10 @@ export class Recovery {
     const live = this.live;
     live?.untrack(socket);
     if (!isRecoverableReason(reason)) {
-      if (live !== undefined) this.stores.sessions.take(socket.pid).catch((error: unknown) => this.reportError(error));
+      if (live !== undefined) this.sessionOutage.watch(this.stores.sessions.take(socket.pid));
       return;
     }
-    this.stores.sessions.save(sessionRecordOf(nsp, socket), this.options.maxDisconnectionDuration).catch((error: unknown) => this.reportError(error));
+    this.sessionOutage.watch(this.stores.sessions.save(sessionRecordOf(nsp, socket), this.options.maxDisconnectionDuration));
   }
 
   /** Stop saving live sessions and release the stores' connections (server close). */
@@ -169,9 +183,11 @@ export class Recovery {
   /** A CONNECT carried `{pid, offset}`: try to restore. Never rejects (a store failure is a failed restore). */
   async restore(nsp: string, pid: unknown, offset: unknown): Promise<RestoreResult> {
     try {
-      return await restoreSession(this.stores, nsp, pid, offset);
+      const result = await restoreSession(this.stores, nsp, pid, offset);
+      this.sessionOutage.succeeded();
+      return result;
     } catch (error) {
-      this.reportError(error);
+      this.sessionOutage.failed(error);
       return { ok: false, reason: "unavailable" };
     }
   }
