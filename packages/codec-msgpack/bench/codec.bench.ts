@@ -10,6 +10,7 @@
  * per CPU second and the median over rounds of the ratio to
  * socket.io-msgpack-parser measured in the same round, with the range of the
  * middle half of those ratios (how much the machine's noise moved them).
+ * After the table, the text codec's per-round ratios to socket.io-parser.
  *
  * Run: `pnpm bench` in packages/codec-msgpack. BENCH_ROUNDS and BENCH_SLICE_MS
  * change the schedule; BENCH_ONLY (a regular expression matched against
@@ -184,4 +185,17 @@ for (const [i, r] of rows.entries()) {
   console.log(`| ${r.map((cell, j) => (j >= 3 ? cell.padStart(widths[j]!) : cell.padEnd(widths[j]!))).join(" | ")} |`);
   if (i === 0) console.log(`|${widths.map((w, j) => (j >= 3 ? `${"-".repeat(w + 1)}:` : "-".repeat(w + 2))).join("|")}|`);
 }
+
+// The text codec against its own reference, per round like the table's ratios.
+const TEXT_PAIR = ["cometa text", "socket.io-parser (text)"] as const;
+const textRows: string[] = [];
+for (const [size] of packets) {
+  for (const op of ["encode", "decode"] as const) {
+    const [ours, theirs] = TEXT_PAIR.map((name) => cases.find((c) => c.size === size && c.op === op && c.contender === name)?.samples);
+    if (ours === undefined || theirs === undefined) continue;
+    const ratios = ours.map((ops, round) => ops / theirs[round]!);
+    textRows.push(`${size} ${op} ${median(ratios).toFixed(2)}× (${quartile(ratios, 0.25).toFixed(2)}–${quartile(ratios, 0.75).toFixed(2)})`);
+  }
+}
+if (textRows.length > 0) console.log(`\n${TEXT_PAIR[0]} vs ${TEXT_PAIR[1]}, median (middle half) of per-round ratios:\n${textRows.join("\n")}`);
 if (sink < 0) console.log(sink);

@@ -61,20 +61,27 @@ for (const [name, make] of CODECS) {
       for (const [i, frame] of frames) expect(decoder.add(frame)).toEqual({ type: 2, nsp: "/", data: ["n", i, "z".repeat(i % 50)] });
     });
 
-    it("writes strings around the short/native boundary byte-exactly, also as the slab fills up", () => {
-      // 15/16/17 units straddle the JS-loop / native-writer switch; é, 😀 and a lone surrogate take every UTF-8 width.
-      const pieces = ["a", "é", "😀", "\ud800"];
-      for (let round = 0; round < 400; round++) {
-        const length = 14 + (round % 5);
-        const piece = pieces[round % pieces.length]!;
-        const text = `${piece}${"x".repeat(length)}`.slice(0, length);
-        const [frame] = codec.encode({ type: 2, nsp: "/", data: ["s", text] });
-        const utf8 = new TextEncoder().encode(text);
-        // The fixstr header and exactly TextEncoder's bytes, right after `fixarray(2) fixstr "s"`.
-        const expected = toHex(Uint8Array.from([0x92, 0xa1, 0x73, 0xa0 | utf8.length, ...utf8]));
-        expect(toHex(frame as Uint8Array)).toContain(expected);
-        expect(roundTrip(["s", text])).toEqual(["s", new TextDecoder().decode(utf8)]);
+    it("writes strings around the JS/native boundary byte-exactly, also as the slab fills up", () => {
+      // Lengths straddle the JS-writer / native-writer switch (64) and the fixstr/str8 headers; each
+      // piece (every UTF-8 width, a pair cut by the length, lone surrogates) sits at the start, in the
+      // middle and at the end, so the ASCII run stops at every place the JS writer can go on from.
+      const pieces = ["a", "é", "€", "😀", "\ud800", "\udc00", "\ud83d\ude00\u00e9"];
+      const lengths = [1, 2, 15, 16, 17, 31, 32, 33, 62, 63, 64, 65, 66];
+      let round = 0;
+      for (const length of lengths) {
+        for (const piece of pieces) {
+          for (const at of [0, length >> 1, length - 1]) {
+            const text = `${"x".repeat(at)}${piece}${"y".repeat(length)}`.slice(0, length);
+            const [frame] = codec.encode({ type: 2, nsp: "/", data: ["s", text, round++] });
+            const utf8 = new TextEncoder().encode(text);
+            const header = utf8.length < 32 ? [0xa0 | utf8.length] : [0xd9, utf8.length];
+            // The str header and exactly TextEncoder's bytes, right after `fixarray(3) fixstr "s"`.
+            const expected = toHex(Uint8Array.from([0x93, 0xa1, 0x73, ...header, ...utf8]));
+            expect(toHex(frame as Uint8Array)).toContain(expected);
+          }
+        }
       }
+      expect(roundTrip(["s", "\ud800x😀"])).toEqual(["s", "\ufffdx😀"]);
     });
 
     it("encodes packets larger than the slab and keeps working after a huge one", () => {

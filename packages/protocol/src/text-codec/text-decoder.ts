@@ -7,11 +7,12 @@ import type { PacketDecoder } from "../codec.js";
 import type { Frame } from "../engine/packet.js";
 import { ProtocolError } from "../errors.js";
 import type { Packet } from "../socketio/packet.js";
-import { validatePacket } from "../socketio/validate.js";
-import { guardValue, type ValueLimits } from "../socketio/value-guard.js";
+import type { ValueLimits } from "../socketio/value-guard.js";
 import { toUint8Array } from "./binary.js";
+import { guardJsonValue } from "./json-guard.js";
 import { parseTextPacket, type RawTextPacket } from "./parse-text-packet.js";
 import { fillPlaceholders, findPlaceholders, type PlaceholderSlot } from "./placeholders.js";
+import { validateTextPacket } from "./validate-text-packet.js";
 
 /** Turns the raw fields of a text frame into a packet (BINARY_* become EVENT/ACK), or rejects them. */
 export type TextPacketCheck = (raw: RawTextPacket) => Packet | ProtocolError;
@@ -30,8 +31,10 @@ interface Pending {
  * client's `trustedPacket`. Never throws: bad JSON, an invalid shape, a bad
  * placeholder, a binary frame when none is expected or a text frame while
  * attachments are pending all return a `ProtocolError` and reset the
- * decoder. Decoded binary values are `Uint8Array` views of the frames (not
- * copies).
+ * decoder. Decoded binary values are `Uint8Array` views of the frames, not
+ * copies, except a frame that is a window on a larger buffer (a transport's
+ * pool or slab): it is copied, so an attachment the application keeps holds
+ * only its own bytes.
  */
 export function createTextDecoder(maxAttachments: number, limits: ValueLimits, check: TextPacketCheck): PacketDecoder {
   let pending: Pending | undefined;
@@ -41,7 +44,8 @@ export function createTextDecoder(maxAttachments: number, limits: ValueLimits, c
     if (raw instanceof ProtocolError) return raw;
     const packet = check(raw);
     if (packet instanceof ProtocolError) return packet;
-    const unsafe = guardValue(packet.data, limits);
+    // guardValue's checks and errors, faster for JSON.parse output.
+    const unsafe = guardJsonValue(packet.data, limits);
     if (unsafe !== undefined) return unsafe;
     if (raw.attachments === 0) return packet;
     const slots = findPlaceholders(packet.data, raw.attachments);
@@ -53,7 +57,7 @@ export function createTextDecoder(maxAttachments: number, limits: ValueLimits, c
   const addBinary = (bytes: Uint8Array): Packet | undefined | ProtocolError => {
     const waiting = pending;
     if (waiting === undefined) return new ProtocolError("INVALID_ATTACHMENTS", "unexpected binary frame");
-    waiting.attachments.push(toUint8Array(bytes));
+    waiting.attachments.push(ownedBytes(toUint8Array(bytes)));
     if (waiting.attachments.length < waiting.expected) return undefined;
     pending = undefined;
     fillPlaceholders(waiting.slots, waiting.attachments);
@@ -73,8 +77,8 @@ export function createTextDecoder(maxAttachments: number, limits: ValueLimits, c
   };
 }
 
-/** `validatePacket` for text frames: BINARY_EVENT/BINARY_ACK are valid here. */
-export const validateTextPacket: TextPacketCheck = (raw) => validatePacket(raw, { binaryTypes: true });
+/** `validatePacket` for text frames: BINARY_EVENT/BINARY_ACK are valid here (see validate-text-packet.ts). */
+export { validateTextPacket };
 
 /**
  * Per-connection decoder of the text codec, validating every packet with
@@ -96,4 +100,14 @@ export class TextPacketDecoder implements PacketDecoder {
   reset(): void {
     this.#decoder.reset();
   }
+}
+
+/**
+ * An attachment the application may keep for as long as it likes. A frame that
+ * covers its whole buffer is handed over as it is; one that is a window on a
+ * larger buffer (the server copies small frames into a shared 64 KiB slab, as
+ * Node's Buffer pool does) is copied, or keeping 100 bytes would keep the slab.
+ */
+function ownedBytes(bytes: Uint8Array): Uint8Array {
+  return bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
 }
