@@ -3,12 +3,19 @@
  * ack load and connect/join/disconnect churn, and totals what they saw.
  */
 import { LatencyHistogram } from "./latency-histogram.js";
+import { createLeanFetch } from "./lean-fetch.js";
 import type { AckArgs, AckResult, ChurnArgs, ChurnResult, ConnectArgs, ConnectResult, FleetReport, ReportArgs } from "./load-client-protocol.js";
 import { type FleetCounters, FleetClient } from "./fleet-client.js";
 import { addTotals, emptyTotals } from "./seq-tracker.js";
 
 const BATCH_MS = 20;
 const SETTLE_MS = 15_000;
+/** How often `acks()` sends the slice of asks that fell due. */
+const PACE_MS = 5;
+/** The most asks `acks()` sends late, in ms of schedule: more is dropped (it would be a burst, not a rate). */
+const CATCH_UP_MS = 250;
+/** How long `close()` lets farewell POSTs and aborted GETs finish before it closes the idle HTTP connections. */
+const HTTP_DRAIN_MS = 5_000;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -27,6 +34,8 @@ function describe(error: unknown): string {
 /** The clients of one process. */
 export class ClientFleet {
   private readonly clients: FleetClient[] = [];
+  /** One keep-alive HTTP client for every polling client of the process. */
+  private readonly fetch = createLeanFetch();
   private readonly counters: FleetCounters = {
     unexpectedDisconnects: 0,
     disconnectReasons: {},
@@ -45,7 +54,7 @@ export class ClientFleet {
       const due = Math.min(count, Math.ceil(((performance.now() - startedAt) * ratePerSec) / 1000) + 1);
       for (; opened < due; opened++) {
         const index = this.clients.length % urls.length;
-        const client = new FleetClient(urls[index] ?? "", nodes[index], transports, this.counters);
+        const client = new FleetClient(urls[index] ?? "", nodes[index], transports, this.counters, this.fetch);
         this.clients.push(client);
         readies.push(client.ready(rooms).then(() => undefined, describe));
       }
@@ -76,44 +85,68 @@ export class ClientFleet {
     };
   }
 
-  /** Every client emits `echo` (with an ack) and `ask-back` `ratePerSec` times a second for `durationMs`, then waits for the acks. */
+  /**
+   * Every client emits `echo` (with an ack) and `ask-back` `ratePerSec` times
+   * a second for `durationMs`, then waits for the acks. The asks are paced
+   * over each second (a slice every {@link PACE_MS}) rather than sent in one
+   * burst per round, and a late timer catches up (the machine is shared, so
+   * the process is sometimes descheduled); a backlog beyond
+   * {@link CATCH_UP_MS} of asks is dropped, never sent in a burst, so `sent`
+   * shows the rate the generator sustained.
+   *
+   * Each ask carries its number `n`, which the server's ack echoes: one shared
+   * ack callback finds the send time in a table, so an ask costs no closure,
+   * promise or timer of its own. An ack that never comes stays `pending`.
+   */
   async acks({ ratePerSec, durationMs }: AckArgs): Promise<AckResult> {
+    const cpuBefore = process.cpuUsage();
     const rtt = new LatencyHistogram();
+    const { clients } = this;
+    const perRound = clients.length;
+    const planned = Math.floor((perRound * ratePerSec * durationMs) / 1000);
+    const askedAt = new Float64Array(planned + perRound + 1);
     let sent = 0;
     let answered = 0;
     let failed = 0;
     const questionsBefore = this.counters.questionsAnswered;
-    const onReply = (startedAt: number): void => {
+    const onEcho = (n: unknown): void => {
+      if (typeof n !== "number" || !(n > 0 && n <= sent)) {
+        failed++; // an answer that is not one of our asks: the ack is broken
+        return;
+      }
       answered++;
-      rtt.record(performance.now() - startedAt);
+      rtt.record(performance.now() - askedAt[n]!);
     };
-    const onFail = (): void => {
-      failed++;
-    };
-    const round = (): void => {
-      for (const client of this.clients) {
+    const maxBacklog = Math.ceil((perRound * ratePerSec * CATCH_UP_MS) / 1000);
+    let issued = 0; // asks scheduled so far, sent or skipped; `issued % perRound` is the next client
+    const startedAt = performance.now();
+    const pace = (): void => {
+      const due = Math.min(planned, Math.floor(((performance.now() - startedAt) * perRound * ratePerSec) / 1000));
+      if (due - issued > maxBacklog) issued = due - maxBacklog;
+      for (; issued < due; issued++) {
+        const client = clients[issued % perRound]!;
         if (!client.socket.connected) continue;
-        const startedAt = performance.now();
         sent++;
-        client.socket
-          .timeout(10_000)
-          .emitWithAck("echo", sent)
-          .then(() => onReply(startedAt), onFail);
+        askedAt[sent] = performance.now();
+        client.socket.emit("echo", sent, onEcho);
         client.socket.emit("ask-back", sent);
       }
     };
-    const timer = setInterval(round, 1000 / ratePerSec);
+    const timer = setInterval(pace, PACE_MS);
     await sleep(durationMs);
     clearInterval(timer);
+    pace();
     await until(() => answered + failed === sent, SETTLE_MS);
+    const cpu = process.cpuUsage(cpuBefore);
     return {
       sent,
       answered,
       failed,
       questionsAnswered: this.counters.questionsAnswered - questionsBefore,
       pending: sent - answered - failed,
-      buffered: this.clients.reduce((sum, client) => sum + client.socket.bufferedCount, 0),
+      buffered: clients.reduce((sum, client) => sum + client.socket.bufferedCount, 0),
       rtt: rtt.toData(),
+      cpuMs: (cpu.user + cpu.system) / 1000,
     };
   }
 
@@ -148,8 +181,15 @@ export class ClientFleet {
     return { cycles, failed: errors.length, errorSamples: errors.slice(0, 5) };
   }
 
-  /** Disconnects every client on purpose. */
-  close(): void {
+  /**
+   * Disconnects every client on purpose, then, once their last HTTP requests
+   * finished, closes the idle keep-alive connections (as undici's fetch does
+   * after its keep-alive timeout), so the server's fds can return to baseline.
+   */
+  async close(): Promise<void> {
     for (const client of this.clients) client.close();
+    const { agent } = this.fetch;
+    await until(() => Object.keys(agent.sockets).length === 0, HTTP_DRAIN_MS);
+    agent.destroy();
   }
 }

@@ -4,8 +4,9 @@
  * records seq-stamped `tick` deliveries and answers the server's `q` asks.
  */
 import { connect, type Socket } from "@cometa/client";
-import WebSocket from "ws";
+import { CorkingWebSocket } from "./corking-web-socket.js";
 import type { LatencyHistogram } from "./latency-histogram.js";
+import type { LeanFetch } from "./lean-fetch.js";
 import { nowMs, type TickPayload } from "./load-server-protocol.js";
 import { SeqTracker } from "./seq-tracker.js";
 
@@ -29,14 +30,22 @@ export class FleetClient {
 
   /**
    * @param home node name of the server at `url` (ticks from other nodes are cross-node)
+   * @param fetch the fleet's HTTP client for long-polling (see lean-fetch.ts)
    */
-  constructor(url: string, home: string | undefined, transports: readonly ("websocket" | "polling")[], counters: FleetCounters) {
+  constructor(
+    url: string,
+    home: string | undefined,
+    transports: readonly ("websocket" | "polling")[],
+    counters: FleetCounters,
+    fetch?: LeanFetch,
+  ) {
     this.socket = connect(url, {
       forceNew: true,
       reconnection: false,
       transports: [...transports],
       timeout: CONNECT_TIMEOUT_MS,
-      WebSocket, // Node 20 has no global WebSocket
+      WebSocket: CorkingWebSocket, // Node 20 has no global WebSocket; this one batches a tick's frames per syscall
+      ...(fetch !== undefined && { fetch }),
     });
     // Handlers are made once per client, never per message (hot path of the generator).
     this.socket.on("tick", (payload: TickPayload) => {

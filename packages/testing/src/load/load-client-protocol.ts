@@ -63,6 +63,8 @@ export interface AckResult {
   /** Emits still in the clients' offline buffers (must be 0). */
   readonly buffered: number;
   readonly rtt: HistogramData;
+  /** CPU the fleet process used during the run (user + system), ms: what the generator cost. */
+  readonly cpuMs: number;
 }
 
 /** Arguments of `churn`: `ratePerSec` times a second a new client connects, joins `roomsPerClient` fresh rooms and disconnects. */

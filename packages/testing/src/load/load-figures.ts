@@ -33,3 +33,12 @@ export function formatFigures(f: RowFigures): string {
   if (f.extra !== undefined) details.push(f.extra);
   return `${parts[0]}: ${details.join("; ")}`;
 }
+
+/**
+ * What the generator achieved: asks per second against the target, and the
+ * CPU its fleet processes used (so a shortfall can be told from a slow server).
+ */
+export function generatorFigures(sent: number, target: number, seconds: number, fleets: readonly { readonly cpuMs: number }[]): string {
+  const cpu = fleets.map((fleet) => ((fleet.cpuMs / (seconds * 1000)) * 100).toFixed(0)).join("+");
+  return `generator ${Math.round(sent / seconds)} asks/s (${((sent / target) * 100).toFixed(0)} % of target), fleet CPU ${cpu} % of a core`;
+}

@@ -11,6 +11,18 @@ import { fileURLToPath } from "node:url";
 
 const STDERR_TAIL = 8 * 1024;
 
+/**
+ * `--cpu-prof` into `$LOAD_CPU_PROF` (a directory) for children whose script
+ * name contains `$LOAD_CPU_PROF_SCRIPT` (default every child), e.g.
+ * `LOAD_CPU_PROF=/tmp/prof LOAD_CPU_PROF_SCRIPT=client`: how the generator is
+ * profiled. A profile is written when the child exits on `stop`.
+ */
+function profileArgs(script: string): string[] {
+  const dir = process.env.LOAD_CPU_PROF;
+  if (dir === undefined || dir === "" || !script.includes(process.env.LOAD_CPU_PROF_SCRIPT ?? "")) return [];
+  return ["--cpu-prof", `--cpu-prof-dir=${dir}`];
+}
+
 /** Reply of a child to a command. */
 interface Reply {
   readonly id: number;
@@ -62,7 +74,7 @@ export class LoadProcess<Ready = unknown> {
     const fromSource = import.meta.url.endsWith(".ts");
     const scriptPath = fileURLToPath(new URL(`./${script}${fromSource ? ".ts" : ".js"}`, import.meta.url));
     const packageRoot = fileURLToPath(new URL("../../", import.meta.url));
-    const nodeArgs = [...(fromSource ? ["--conditions=source", "--import", "tsx"] : []), "--expose-gc", scriptPath];
+    const nodeArgs = [...(fromSource ? ["--conditions=source", "--import", "tsx"] : []), "--expose-gc", ...profileArgs(script), scriptPath];
     const child = spawn(process.execPath, nodeArgs, {
       cwd: packageRoot, // tsx resolves from here
       env: { ...process.env, COMETA_LOAD_CONFIG: JSON.stringify(config) },

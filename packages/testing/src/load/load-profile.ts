@@ -17,9 +17,9 @@ export function knob(name: string, ci: number, soak: number): number {
 /** Clients one fleet process carries (well under the ~19 k a process can hold). */
 export const CLIENTS_PER_PROCESS = knob("CLIENTS_PER_PROCESS", 1000, 2500);
 
-/** Fleet processes needed for `clients`. */
-export function fleetsFor(clients: number): number {
-  return Math.max(1, Math.ceil(clients / CLIENTS_PER_PROCESS));
+/** Fleet processes needed for `clients`, `perProcess` (default {@link CLIENTS_PER_PROCESS}) to a process. */
+export function fleetsFor(clients: number, perProcess = CLIENTS_PER_PROCESS): number {
+  return Math.max(1, Math.ceil(clients / perProcess));
 }
 
 /** Heartbeats of every server under load (RELIABILITY.md §4: about 1 s + 1 s). */

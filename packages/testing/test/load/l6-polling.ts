@@ -5,17 +5,25 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { AckResult } from "../../src/load/load-client-protocol.js";
-import { formatFigures } from "../../src/load/load-figures.js";
+import { formatFigures, generatorFigures } from "../../src/load/load-figures.js";
 import { fleetsFor, HEARTBEAT, knob, rowTimeoutMs } from "../../src/load/load-profile.js";
 import { LoadRig, pollUntil } from "../../src/load/load-rig.js";
 
 const CLIENTS = knob("L6_CLIENTS", 200, 1000);
 const RATE = knob("L6_RATE", 2, 2);
+/**
+ * Clients per fleet process: the long form's 1 000 busy clients are split over two processes, so the
+ * generator can use both cores beside the server instead of queueing behind one event loop.
+ */
+const PER_PROCESS = knob("L6_CLIENTS_PER_PROCESS", 1000, 500);
 const SECONDS = knob("L6_SECONDS", 20, 180);
 /**
- * 1 s pings, but a 5 s pong deadline: a polling pong is a fresh HTTP request
- * from a fleet of 200 fetch loops, and on a shared two-core CI machine those
- * round trips reach 1 s at p99, so a 1 s deadline would measure the machine.
+ * 1 s pings, but a 5 s pong deadline: a polling pong is a fresh HTTP request,
+ * and with Node's `fetch` on a shared two-core CI machine those round trips
+ * reached 1 s at p99, so a 1 s deadline measured the machine. With the lean
+ * fetch the long form also passes at the catalogue's 1 s
+ * (`LOAD_L6_PING_TIMEOUT=1000`, docs/reliability.md); 5 s stays the default
+ * so other jobs on the machine cannot fail the row.
  */
 const POLLING_HEARTBEAT = { ...HEARTBEAT, pingTimeout: knob("L6_PING_TIMEOUT", 5000, 5000) };
 
@@ -31,7 +39,7 @@ export function l6PollingRow(): void {
     it(
       `${CLIENTS} polling clients × ${RATE} msg/s × ${SECONDS} s: 0 lost, fds back to baseline`,
       async () => {
-        rig = await LoadRig.start({ servers: [POLLING_HEARTBEAT], fleets: fleetsFor(CLIENTS) });
+        rig = await LoadRig.start({ servers: [POLLING_HEARTBEAT], fleets: fleetsFor(CLIENTS, PER_PROCESS) });
         const baseline = await rig.probe();
         const opened = await rig.connect({ count: CLIENTS, ratePerSec: 200, transports: ["polling"], rooms: ["room"] });
         expect(opened.errorSamples).toEqual([]);
@@ -72,7 +80,7 @@ export function l6PollingRow(): void {
             rssStartBytes: rssStart,
             rssEndBytes: rssEnd,
             cpuPercent: sampler.cpuPercent(),
-            extra: `client acks ${acked}/${asked}; unexpected disconnects ${JSON.stringify(report.disconnectReasons)}; fds ${baseline.fds}→${loaded.fds}→${after.fds}`,
+            extra: `${generatorFigures(asked, CLIENTS * RATE * SECONDS, SECONDS, acks)}; client acks ${acked}/${asked}; unexpected disconnects ${JSON.stringify(report.disconnectReasons)}; fds ${baseline.fds}→${loaded.fds}→${after.fds}`,
           }),
         );
         expect(sent).toBeGreaterThanOrEqual(RATE * SECONDS * 0.8);
