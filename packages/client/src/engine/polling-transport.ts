@@ -26,6 +26,8 @@ export const createPollingTransport: TransportFactory = ({ options, clock, url }
   const fetchFn = (options.fetch ?? globals.fetch) as FetchLike | undefined;
   const aborter = globals.AbortController && new globals.AbortController();
   let closed = false;
+  /** Closed without a farewell: requests were aborted, and none may start. */
+  let aborted = false;
   let paused = false;
   let polling = false;
   let posting: Promise<void> | undefined;
@@ -87,20 +89,32 @@ export const createPollingTransport: TransportFactory = ({ options, clock, url }
     else void poll();
   };
 
-  const post = (packets: readonly EnginePacket[]): Promise<void> =>
-    (posting = request(writePayload(packets)).then((sent) => {
-      posting = undefined;
-      if (sent === undefined) return;
-      if (paused) settle();
-      else handler.onTransportDrain();
-    }));
+  /**
+   * POST what `queue` holds one microtask from now, not at once: packets queued in the same tick (two emits in one
+   * handler, an emit and an ack) then share one request instead of taking one each. `posting` is set meanwhile, so
+   * the transport is not writable and the engine keeps queueing into `queue`.
+   */
+  const post = (queue: EnginePacket[], maxPayload: number): Promise<void> =>
+    (posting = Promise.resolve()
+      .then(() => {
+        // Closed silently meanwhile: nothing more goes out. A graceful close waits for this POST, then sends its own.
+        if (aborted) return undefined;
+        const packets = queue.splice(0, countFitting(queue, maxPayload));
+        return packets.length === 0 ? undefined : request(writePayload(packets));
+      })
+      .then((sent) => {
+        posting = undefined;
+        if (sent === undefined) return;
+        if (paused) settle();
+        else handler.onTransportDrain();
+      }));
 
   const transport: Transport = {
     get writable() {
       return !closed && !paused && !posting;
     },
     write(queue, maxPayload) {
-      void post(queue.splice(0, countFitting(queue, maxPayload)));
+      void post(queue, maxPayload);
     },
     pause(callback) {
       paused = true;
@@ -116,11 +130,17 @@ export const createPollingTransport: TransportFactory = ({ options, clock, url }
     close(farewell) {
       if (closed) return;
       closed = true;
-      if (!farewell) return aborter?.abort();
-      // After any in-flight POST (two POSTs at once are an error), send what was still queued and a close
-      // packet, so the server processes a last DISCONNECT before the close; then drop the parked GET.
+      if (!farewell) {
+        aborted = true;
+        return aborter?.abort();
+      }
+      // After any in-flight POST (two POSTs at once are an error), send what was still queued, then the close
+      // packet in a POST of its own, then drop the parked GET. Not one payload: socket.io 4 acts on a namespace
+      // packet (a last DISCONNECT) one tick after decoding it, but on a close packet at once, so in one payload the
+      // close would overtake the DISCONNECT and the server would report `transport close`.
       void (posting ?? Promise.resolve())
-        .then(() => request(writePayload([...farewell, { type: "close" }])))
+        .then(() => (farewell.length > 0 ? request(writePayload(farewell)) : undefined))
+        .then(() => request(writePayload([{ type: "close" }])))
         .finally(() => aborter?.abort());
     },
   };

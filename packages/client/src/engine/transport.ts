@@ -12,7 +12,8 @@ export interface Transport {
   readonly writable: boolean;
   /**
    * Sends packets from the front of `queue`, removing the ones it takes:
-   * WebSocket takes all; polling takes what fits one POST under `maxPayload`
+   * WebSocket takes all at once; polling takes, one microtask later (so the
+   * rest of the tick's packets join), what fits one POST under `maxPayload`
    * (at least one packet) and reports `onDrain` when the POST is done.
    */
   write(queue: EnginePacket[], maxPayload: number): void;
