@@ -63,7 +63,7 @@ is not saturated: the generator is the bottleneck there, so the server sleeps be
 faster server sleeps more often per operation). A \`perf\` profile of Cometa's server in \`connect-50\`
 put about 70 % of its samples in the kernel (12 % in the scheduler's context switch alone), 4 % in
 JavaScript; in \`rpc-100\` about 60 % in the kernel and 13 % in JavaScript. That shared floor is why bare
-uWS itself measured only 0.55–0.85× Socket.IO on uWS in total cost over the runs of 2026-11-21 (so
+uWS itself measured only 0.55–0.90× Socket.IO on uWS in total cost over the runs of 2026-11-21 (so
 "≤ 0.75×" for rpc can ask Cometa to beat the bare-uWS ceiling), while in user time alone (\`user part\`)
 the ratios come out close to the reference figures below. The server makes the same system calls per operation as bare uWS
 (one \`recvfrom\` per request, one \`sendto\` per ack, \`strace -c\`). The goals are checked on the total cost.`;
