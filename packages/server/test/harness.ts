@@ -61,6 +61,15 @@ export async function connectClients(
   return { server, sockets, clients };
 }
 
+/** Which of `clients` received `event` on `nsp` (their indices, one entry per receipt: a double delivery shows twice). */
+export function receivers(clients: readonly TestClient[], event: string, nsp = "/"): number[] {
+  const out: number[] = [];
+  clients.forEach((c, i) => {
+    for (const data of c.events(nsp)) if (data[0] === event) out.push(i);
+  });
+  return out;
+}
+
 export const errors: unknown[] = [];
 
 /** The client side of a fake connection: encodes packets, decodes what the server sent. */

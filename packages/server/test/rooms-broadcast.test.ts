@@ -1,7 +1,8 @@
 import { PacketType } from "@cometa/protocol";
 import { afterEach, describe, expect, it } from "vitest";
+import type { ServerOptions } from "../src/server-options.js";
 import type { Socket } from "../src/socket.js";
-import { createTestServer, errors, type TestClient, type TestServer } from "./harness.js";
+import { connectClients, createTestServer, errors, receivers, type TestClient, type TestServer } from "./harness.js";
 
 let server: TestServer;
 
@@ -11,26 +12,11 @@ afterEach(async () => {
 });
 
 /** `n` connected clients on `/`, with their server-side sockets. */
-async function crowd(n: number, options = {}): Promise<{ sockets: Socket[]; clients: TestClient[] }> {
-  server = createTestServer(options);
-  const sockets: Socket[] = [];
-  server.io.on("connection", (s) => sockets.push(s));
-  const clients: TestClient[] = [];
-  for (let i = 0; i < n; i++) {
-    const client = server.client();
-    await client.connect();
-    clients.push(client);
-  }
-  return { sockets, clients };
-}
-
-/** Which clients received an event named `event` (indices), each counted per receipt. */
-function receivers(clients: TestClient[], event: string): number[] {
-  const out: number[] = [];
-  clients.forEach((c, i) => {
-    for (const data of c.events()) if (data[0] === event) out.push(i);
-  });
-  return out;
+async function crowd(n: number, options: ServerOptions = {}): Promise<{ sockets: Socket[]; clients: TestClient[] }> {
+  // Kept in the module's `server`, which afterEach closes.
+  const crowded = await connectClients(n, options);
+  server = crowded.server;
+  return crowded;
 }
 
 describe("rooms", () => {

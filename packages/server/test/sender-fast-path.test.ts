@@ -2,7 +2,7 @@ import { msgpackCodec } from "@cometa/codec-msgpack";
 import { textCodec } from "@cometa/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Socket } from "../src/socket.js";
-import { createTestServer, errors, type TestClient, type TestServer } from "./harness.js";
+import { connectClients, createTestServer, errors, receivers, type TestClient, type TestServer } from "./harness.js";
 
 /**
  * `socket.broadcast.emit` and `socket.to(room).emit` exclude only their sender:
@@ -18,25 +18,10 @@ afterEach(async () => {
 });
 
 async function crowd(n: number): Promise<{ sockets: Socket[]; clients: TestClient[] }> {
-  server = createTestServer();
-  const sockets: Socket[] = [];
-  server.io.on("connection", (s) => sockets.push(s));
-  const clients: TestClient[] = [];
-  for (let i = 0; i < n; i++) {
-    const client = server.client();
-    await client.connect();
-    clients.push(client);
-  }
-  return { sockets, clients };
-}
-
-/** Which clients received `event` (indices, one entry per receipt: a double delivery shows twice). */
-function receivers(clients: TestClient[], event: string, nsp = "/"): number[] {
-  const out: number[] = [];
-  clients.forEach((c, i) => {
-    for (const data of c.events(nsp)) if (data[0] === event) out.push(i);
-  });
-  return out;
+  // Kept in the module's `server`, which afterEach closes.
+  const crowded = await connectClients(n);
+  server = crowded.server;
+  return crowded;
 }
 
 function range(from: number, to: number, step = 1): number[] {
