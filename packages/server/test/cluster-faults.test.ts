@@ -7,7 +7,7 @@ import { createMemoryBackplane, type MemoryBackplane } from "../src/cluster/memo
 import { missingNodes } from "../src/cluster/partial-answer.js";
 import { broadcastRoute, isRoutableRoom } from "../src/cluster/room-routing.js";
 import type { Socket } from "../src/socket.js";
-import { createTestServer, errors, type TestClient, type TestServer } from "./harness.js";
+import { connectClients, errors, type TestClient, type TestServer } from "./harness.js";
 
 /** Let queued backplane deliveries (microtasks) and their replies run. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -53,18 +53,10 @@ function faultyBackplane(inner: MemoryBackplane = createMemoryBackplane()) {
 
 async function cluster(count: number, clientsPerNode: number, backplane: Backplane = createMemoryBackplane()) {
   for (let n = 0; n < count; n++) {
-    const server = createTestServer({
+    const node = await connectClients(clientsPerNode, {
       adapter: createClusterAdapter(backplane, { heartbeatInterval: 1000, requestsTimeout: 3000 }),
     });
-    const sockets: Socket[] = [];
-    server.io.on("connection", (s) => sockets.push(s));
-    const clients: TestClient[] = [];
-    for (let i = 0; i < clientsPerNode; i++) {
-      const client = server.client();
-      await client.connect();
-      clients.push(client);
-    }
-    nodes.push({ server, sockets, clients, adapter: server.io.sockets.adapter as unknown as ClusterAdapter });
+    nodes.push({ ...node, adapter: node.server.io.sockets.adapter as unknown as ClusterAdapter });
   }
   await settle();
   return nodes;

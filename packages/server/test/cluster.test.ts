@@ -4,7 +4,7 @@ import type { Backplane } from "../src/cluster/backplane.js";
 import { type ClusterAdapter, createClusterAdapter } from "../src/cluster/cluster-adapter.js";
 import { createMemoryBackplane } from "../src/cluster/memory-backplane.js";
 import type { Socket } from "../src/socket.js";
-import { createTestServer, errors, type TestClient, type TestServer } from "./harness.js";
+import { connectClients, errors, type TestClient, type TestServer } from "./harness.js";
 
 /** Let queued backplane deliveries (microtasks) and their replies run. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -26,16 +26,7 @@ afterEach(async () => {
 /** `count` servers on one backplane, each with `clientsPerNode` connected clients. */
 async function cluster(count: number, clientsPerNode: number, backplane: Backplane = createMemoryBackplane()) {
   for (let n = 0; n < count; n++) {
-    const server = createTestServer({ adapter: createClusterAdapter(backplane, { requestsTimeout: 1000 }) });
-    const sockets: Socket[] = [];
-    server.io.on("connection", (s) => sockets.push(s));
-    const clients: TestClient[] = [];
-    for (let i = 0; i < clientsPerNode; i++) {
-      const client = server.client();
-      await client.connect();
-      clients.push(client);
-    }
-    nodes.push({ server, sockets, clients });
+    nodes.push(await connectClients(clientsPerNode, { adapter: createClusterAdapter(backplane, { requestsTimeout: 1000 }) }));
   }
   await settle();
   return nodes;
