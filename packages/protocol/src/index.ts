@@ -46,6 +46,7 @@ export {
   RESERVED_EVENTS,
 } from "./socketio/packet.js";
 export {
+  isEventName,
   isValidAckId,
   isValidNamespace,
   MAX_MESSAGE_ID_LENGTH,

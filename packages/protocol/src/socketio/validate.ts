@@ -52,6 +52,20 @@ export function isValidAckId(v: unknown): v is number {
 }
 
 /**
+ * True for what may open EVENT data: a finite number, or a string that is not
+ * a reserved event name (`connect`, `disconnect`, …).
+ *
+ * @example
+ * ```ts
+ * isEventName("chat") // true
+ * isEventName("connect") // false
+ * ```
+ */
+export function isEventName(name: unknown): boolean {
+  return typeof name === "string" ? !RESERVED_EVENTS.has(name) : typeof name === "number" && Number.isFinite(name);
+}
+
+/**
  * True for a valid namespace: a string that starts with "/", is at most
  * {@link MAX_NAMESPACE_LENGTH} code units long and contains no C0 control
  * character or DEL. Whether the namespace exists is the server's business.
@@ -163,7 +177,7 @@ function invalid(code: ProtocolErrorCode, what: string): ProtocolError {
 const DATA_RULES: readonly ((data: unknown) => boolean)[] = [
   (data) => data === undefined || isPlainObject(data),
   (data) => data === undefined,
-  (data) => Array.isArray(data) && (typeof data[0] === "number" ? Number.isFinite(data[0]) : typeof data[0] === "string" && !RESERVED_EVENTS.has(data[0])),
+  (data) => Array.isArray(data) && isEventName(data[0]),
   Array.isArray,
   (data) => typeof data === "string" || isPlainObject(data),
 ];

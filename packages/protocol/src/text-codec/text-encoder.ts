@@ -17,9 +17,8 @@ import {
   type Packet,
   type PacketType,
 } from "../socketio/packet.js";
-import { isValidAckId, isValidNamespace, validatePacket } from "../socketio/validate.js";
+import { isEventName, isValidAckId, isValidNamespace, validatePacket } from "../socketio/validate.js";
 import { deconstruct, hasBinary } from "./binary.js";
-import { isEventName } from "./validate-text-packet.js";
 
 /**
  * Encode a packet as a text frame followed by one binary frame per

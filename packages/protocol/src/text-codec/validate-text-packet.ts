@@ -10,8 +10,8 @@
  * that both always agree.
  */
 import type { ProtocolError } from "../errors.js";
-import { MAX_ACK_ID, PACKET_ACK, PACKET_BINARY_ACK, PACKET_BINARY_EVENT, PACKET_EVENT, type Packet, RESERVED_EVENTS } from "../socketio/packet.js";
-import { isValidNamespace, validatePacket } from "../socketio/validate.js";
+import { MAX_ACK_ID, PACKET_ACK, PACKET_BINARY_ACK, PACKET_BINARY_EVENT, PACKET_EVENT, type Packet } from "../socketio/packet.js";
+import { isEventName, isValidNamespace, validatePacket } from "../socketio/validate.js";
 import type { RawTextPacket } from "./parse-text-packet.js";
 
 /**
@@ -40,9 +40,4 @@ export function validateTextPacket(raw: RawTextPacket): Packet | ProtocolError {
     return packet;
   }
   return validatePacket(raw, { binaryTypes: true });
-}
-
-/** The first element of EVENT data: a finite number or a string that is not a reserved event name. */
-export function isEventName(name: unknown): boolean {
-  return typeof name === "string" ? !RESERVED_EVENTS.has(name) : typeof name === "number" && Number.isFinite(name);
 }
